@@ -1,0 +1,23 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import KechuangCore
+
+/// Turns the configured database choice into a Fluent database configuration.
+public enum DatabaseSetup {
+    public static func configure(_ databases: Databases, choice: AppConfig.DatabaseChoice) throws {
+        switch choice {
+        case .sqliteMemory:
+            databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
+        case .sqlite(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
+        case .postgres(let url, let schema):
+            var config = try SQLPostgresConfiguration(url: url)
+            if let schema { config.searchPath = [schema] }
+            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import FluentKit
+
+/// Every migration in order. Never edit one that has landed; add a new one.
+public enum KechuangMigrations {
+    public static let all: [any Migration] = [
+        M0001CreateAccounts(),
+        M0002CreateTokensAndAttempts(),
+        M0003CreateAuditLog(),
+        M0004CreatePolicyText(),
+        M0005CreatePlatformSettings(),
+    ]
+}

@@ -1,0 +1,92 @@
+import FluentKit
+import Foundation
+import KechuangCore
+
+/// The demo data file `data/demo/organizations.json`.
+public struct DemoDataFile: Codable, Sendable {
+    public struct Institution: Codable, Sendable {
+        public let name: String
+        public let type: String
+        public let banner: String
+        public let description: String
+    }
+    public struct Enterprise: Codable, Sendable {
+        public let name: String
+        public let banner: String
+    }
+    public struct User: Codable, Sendable {
+        public let username: String
+        public let displayName: String
+        public let role: String
+        public let organization: String?
+    }
+    public let institutions: [Institution]
+    public let enterprises: [Enterprise]
+    public let users: [User]
+    public let password: String
+}
+
+/// Loads the demo organisations and one login per role, once; later starts find the marker and skip.
+public struct DemoSeeder: Sendable {
+    public static let markerKey = "demo_loaded_at"
+    public let db: any Database
+    public let hasher: any PasswordHashing
+
+    public init(db: any Database, hasher: any PasswordHashing) {
+        self.db = db
+        self.hasher = hasher
+    }
+
+    public func isLoaded() async throws -> Bool {
+        try await PlatformSettingRecord.find(Self.markerKey, on: db) != nil
+    }
+
+    /// Returns false when the demo data was already there. Needs the policy text loaded first (departments).
+    @discardableResult
+    public func load(_ file: DemoDataFile, actor: Actor = .system) async throws -> Bool {
+        if try await isLoaded() { return false }
+        let hash = try hasher.hash(file.password)
+        try await db.transaction { tx in
+            for inst in file.institutions {
+                guard let type = InstitutionType(rawValue: inst.type), let banner = Banner(rawValue: inst.banner) else {
+                    throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": inst.name])
+                }
+                try await upsertOrganization(OrganizationRecord(kind: .institution, institutionType: type, name: inst.name,
+                                                                banner: banner, description: inst.description), on: tx)
+            }
+            for (i, ent) in file.enterprises.enumerated() {
+                guard let banner = Banner(rawValue: ent.banner) else {
+                    throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": ent.name])
+                }
+                let code = CreditCode.complete("91" + banner.code + "MA0" + String(format: "%06d", (i + 1) * 7919 % 1_000_000))
+                try await upsertOrganization(OrganizationRecord(kind: .enterprise, name: ent.name, creditCode: code, banner: banner), on: tx)
+            }
+            for u in file.users {
+                guard let role = Role(rawValue: u.role) else {
+                    throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": u.username])
+                }
+                if try await UserRecord.query(on: tx).filter(\.$username == u.username).first() != nil { continue }
+                let user = UserRecord(username: u.username, displayName: u.displayName, passwordHash: hash, role: role)
+                try await user.create(on: tx)
+                try await AuditTrail.record(on: tx, actor: actor, action: "user.create", entityType: "user", entityID: user.id!.uuidString,
+                                            before: Optional<UserSnapshot>.none, after: UserSnapshot(user))
+                if let orgName = u.organization {
+                    guard let org = try await OrganizationRecord.query(on: tx).filter(\.$name == orgName).first() else {
+                        throw DomainError(.invalidInput, code: "organization.unknown", arguments: ["name": orgName])
+                    }
+                    try await MembershipRecord(userID: user.id!, organizationID: org.id!, level: .owner).create(on: tx)
+                }
+            }
+            try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)
+            try await AuditTrail.event(on: tx, actor: actor, action: "demo.load", entityType: "platform", entityID: "demo",
+                                       detail: ["institutions": String(file.institutions.count), "enterprises": String(file.enterprises.count),
+                                                "users": String(file.users.count)])
+        }
+        return true
+    }
+
+    private func upsertOrganization(_ org: OrganizationRecord, on tx: any Database) async throws {
+        if try await OrganizationRecord.query(on: tx).filter(\.$name == org.name).first() != nil { return }
+        try await org.create(on: tx)
+    }
+}
