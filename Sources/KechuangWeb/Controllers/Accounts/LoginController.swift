@@ -1,0 +1,71 @@
+import KechuangCore
+import KechuangStore
+import Vapor
+
+/// Sign in and sign out with the session cookie.
+struct LoginController {
+    struct Content: Encodable {
+        let form: FormState
+        let next: String
+        let expired: Bool
+    }
+
+    func register(_ r: any RoutesBuilder) {
+        r.on(.GET, "login", access: .everyone, use: show)
+        r.on(.POST, "login", access: .everyone, use: login)
+        r.on(.POST, "logout", access: .signedIn, use: logout)
+    }
+
+    @Sendable func show(req: Request) async throws -> View {
+        let next = Self.safeNext(try? req.query.get(String.self, at: "next"))
+        let expired = (try? req.query.get(String.self, at: "expired")) == "1"
+        return try await req.page("accounts/login", titleKey: "login_title", content: Content(form: .empty, next: next, expired: expired), forms: true)
+    }
+
+    @Sendable func login(req: Request) async throws -> Response {
+        let input = try InputReader(req, allowed: ["username", "password", "next"])
+        let next = Self.safeNext(input["next"])
+        do {
+            var v = Validator()
+            let username = v.text("username", input["username"], max: 40)
+            let password = v.text("password", input["password"], max: 128)
+            try v.throwIfAny()
+            let user = try await LoginStore(db: req.db, hasher: req.services.hasher)
+                .authenticate(username: username!, password: password!, address: req.clientAddress)
+            try await Self.startSession(for: user, req: req)
+            return req.redirect(to: next, redirectType: .normal)
+        } catch let e as DomainError where e.kind == .unauthenticated || e.kind == .tooManyRequests {
+            let form = try FormState(e, values: input.values, req: req)
+            let view = try await req.page("accounts/login", titleKey: "login_title", content: Content(form: form, next: next, expired: false), forms: true)
+            return try await .rerender(view, for: req, status: e.kind.status)
+        } catch let e as ValidationErrors {
+            let view = try await req.page("accounts/login", titleKey: "login_title",
+                                          content: Content(form: try FormState(e, values: input.values, req: req), next: next, expired: false), forms: true)
+            return try await .rerender(view, for: req)
+        }
+    }
+
+    /// A fresh session id at sign-in, so a session id planted before login is worthless afterwards.
+    static func startSession(for user: UserRecord, req: Request) async throws {
+        if req.hasSession, let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req)
+            req.session.id = nil
+        }
+        req.session.data = SessionData()
+        req.session.data[CurrentUserMiddleware.sessionUserKey] = user.id!.uuidString
+        req.session.data[CurrentUserMiddleware.sessionSeenKey] = String(Int(Date().timeIntervalSince1970))
+    }
+
+    @Sendable func logout(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        try await AuditTrail.event(on: req.db, actor: req.actor, action: "logout", entityType: "user", entityID: user.id.uuidString)
+        req.session.destroy()
+        return req.redirect(to: "/", redirectType: .normal)
+    }
+
+    /// Only same-site paths, so the login form cannot be used to bounce users to another site.
+    static func safeNext(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/" }
+        return raw
+    }
+}

@@ -1,0 +1,122 @@
+import Fluent
+import Foundation
+import KechuangCore
+import KechuangStore
+import Logging
+import Vapor
+
+/// The operations the `kechuang` command offers, so the CLI target never imports Vapor
+/// (Vapor's ConsoleKit would clash with swift-argument-parser's `@Option`).
+public enum KechuangApp {
+    /// Migrates, loads the policy text and (unless disabled) the demo data, then serves until stopped.
+    public static func serve(config: AppConfig) async throws {
+        let app = try await makeApp(config: config)
+        do {
+            let demo = try await prepare(app, config: config)
+            let url = "http://\(config.hostname):\(config.port)"
+            var banner = "Kechuang 科创 is running at \(url)\n"
+            if demo {
+                let file = try PolicyData.demo(resourceDirectory: config.resourceDirectory)
+                banner += "Demo logins (password \(file.password)):\n"
+                for u in file.users { banner += "  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role)\n" }
+            }
+            banner += "Stop with Ctrl-C. Data: \(config.database.summary)\n"
+            // Written unbuffered so the URL shows at once even when stdout is a pipe.
+            FileHandle.standardOutput.write(Data(banner.utf8))
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// Runs pending migrations and loads the policy text. Returns whether demo logins exist.
+    @discardableResult
+    static func prepare(_ app: Application, config: AppConfig) async throws -> Bool {
+        try await app.autoMigrate()
+        try await loadPolicy(app, config: config)
+        if config.loadDemoData {
+            try await DemoSeeder(db: app.db, hasher: app.services.hasher).load(try PolicyData.demo(resourceDirectory: config.resourceDirectory))
+        }
+        return try await DemoSeeder(db: app.db, hasher: app.services.hasher).isLoaded()
+    }
+
+    static func loadPolicy(_ app: Application, config: AppConfig) async throws {
+        try await PolicyTextStore(db: app.db).load(try PolicyData.document(resourceDirectory: config.resourceDirectory),
+                                                   targets: try PolicyData.targets(resourceDirectory: config.resourceDirectory), actor: .system)
+    }
+
+    public static func migrate(config: AppConfig, revert: Bool = false) async throws {
+        try await withApp(config: config) { app in
+            if revert { try await app.autoRevert() } else { try await app.autoMigrate() }
+        }
+    }
+
+    /// Loads the policy text and the demo data into a migrated database; safe to run twice.
+    public static func seed(config: AppConfig) async throws -> String {
+        try await withApp(config: config) { app in
+            try await app.autoMigrate()
+            try await loadPolicy(app, config: config)
+            let loaded = try await DemoSeeder(db: app.db, hasher: app.services.hasher)
+                .load(try PolicyData.demo(resourceDirectory: config.resourceDirectory), actor: .cli())
+            return loaded ? "demo data loaded" : "demo data was already loaded"
+        }
+    }
+
+    public static func createUser(config: AppConfig, username: String, password: String, role: String, displayName: String?,
+                                  organization: String?) async throws -> String {
+        try await withApp(config: config) { app in
+            try await app.autoMigrate()
+            try await loadPolicy(app, config: config)
+            let new = try NewStaffUser.validate(username: username, password: password, displayName: displayName, role: role,
+                                                organizationName: organization)
+            let user = try await AccountStore(db: app.db, hasher: app.services.hasher).createUser(new, actor: .cli())
+            return "created user \(user.username) (\(user.roleRaw))"
+        }
+    }
+
+    public static func backup(config: AppConfig, to path: String) async throws {
+        try await withApp(config: config) { app in try await Backup.sqliteSnapshot(app.db, to: path) }
+    }
+
+    /// An application for one command: configured, used, shut down.
+    static func withApp<T: Sendable>(config: AppConfig, _ body: (Application) async throws -> T) async throws -> T {
+        let app = try await makeApp(config: config, arguments: ["kechuang"])
+        do {
+            let result = try await body(app)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    static func makeApp(config: AppConfig, arguments: [String]? = nil) async throws -> Application {
+        // Vapor parses its own arguments; give it only `serve` with our host and port.
+        let args = arguments ?? ["kechuang", "serve", "--hostname", config.hostname, "--port", String(config.port)]
+        let env = Environment(name: ProcessInfo.processInfo.environment["KECHUANG_ENV"] ?? "development", arguments: args)
+        let app = try await Application.make(env)
+        app.logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        do {
+            try await configure(app, config: config)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return app
+    }
+
+    /// Formats validation problems for a terminal.
+    public static func describe(_ error: any Error) -> String {
+        switch error {
+        case let v as ValidationErrors:
+            return v.errors.map { "\($0.field ?? "input"): \($0.code) \($0.arguments.isEmpty ? "" : "\($0.arguments)")" }.joined(separator: "\n")
+        case let d as DomainError:
+            return "\(d.field.map { "\($0): " } ?? "")\(d.code) \(d.arguments.isEmpty ? "" : "\(d.arguments)")"
+        default:
+            return String(describing: error)
+        }
+    }
+}

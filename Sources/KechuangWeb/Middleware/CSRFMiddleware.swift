@@ -1,0 +1,50 @@
+import Foundation
+import KechuangCore
+import Vapor
+
+/// Rejects state-changing requests that do not carry the session's CSRF token.
+///
+/// Pages put the token in a hidden `_csrf` field; scripts send it as `X-CSRF-Token`. Requests
+/// authenticated by an API bearer token carry no ambient credential and need no token.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let sessionKey = "csrf"
+    static let field = "_csrf"
+
+    /// Paths a visitor posts credentials to before any session exists (token issuance by password).
+    static let exempt: Set<String> = ["/api/v1/tokens"]
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
+        if safe.contains(req.method) || req.currentUser?.via == .token
+            || (req.method == .POST && Self.exempt.contains(req.url.path) && req.headers.cookie?[req.application.sessions.configuration.cookieName] == nil) {
+            return try await next.respond(to: req)
+        }
+        let expected = req.hasSession ? req.session.data[Self.sessionKey] : nil
+        let sent = req.headers.first(name: "X-CSRF-Token") ?? Self.formToken(req)
+        guard let expected, let sent, Self.constantTimeEqual(expected, sent) else {
+            throw DomainError(.forbidden, code: "csrf.invalid")
+        }
+        return try await next.respond(to: req)
+    }
+
+    static func formToken(_ req: Request) -> String? {
+        guard req.headers.contentType == .urlEncodedForm else { return nil }
+        return try? req.content.get(String.self, at: field)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, created on first use.
+    var csrfToken: String {
+        if let t = session.data[CSRFMiddleware.sessionKey] { return t }
+        let t = [UInt8].random(count: 24).base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        session.data[CSRFMiddleware.sessionKey] = t
+        return t
+    }
+}

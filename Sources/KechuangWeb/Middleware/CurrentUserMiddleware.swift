@@ -1,0 +1,40 @@
+import Foundation
+import KechuangCore
+import KechuangStore
+import Vapor
+
+/// Resolves the signed-in user from a bearer token or the session, and ends idle sessions.
+struct CurrentUserMiddleware: AsyncMiddleware {
+    static let sessionUserKey = "uid"
+    static let sessionSeenKey = "seen"
+    /// A session unused for this long is over; the user signs in again.
+    static let idleTimeout: TimeInterval = 8 * 3600
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = req.headers.bearerAuthorization {
+            guard let (user, _) = try await req.tokens.user(forSecret: bearer.token) else {
+                try await AuditTrail.event(on: req.db, actor: Actor(userID: nil, name: "visitor", address: req.clientAddress),
+                                           action: "token.rejected", entityType: "api_token", entityID: String(bearer.token.prefix(10)))
+                throw DomainError(.unauthenticated, code: "token.invalid")
+            }
+            req.currentUser = CurrentUser(user, via: .token)
+        } else if req.hasSession, let raw = req.session.data[Self.sessionUserKey], let id = UUID(uuidString: raw) {
+            let seen = req.session.data[Self.sessionSeenKey].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
+            if let seen, Date().timeIntervalSince(seen) > Self.idleTimeout {
+                req.session.data[Self.sessionUserKey] = nil
+                req.storage[SessionExpiredKey.self] = true
+            } else if let user = try await req.accounts.user(id: id), user.isActive {
+                req.currentUser = CurrentUser(user, via: .session)
+                // Refresh the idle clock at most once a minute to avoid a session write per request.
+                if seen.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
+                    req.session.data[Self.sessionSeenKey] = String(Int(Date().timeIntervalSince1970))
+                }
+            } else {
+                req.session.data[Self.sessionUserKey] = nil
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+struct SessionExpiredKey: StorageKey { typealias Value = Bool }

@@ -1,0 +1,114 @@
+import Foundation
+import KechuangCore
+import Vapor
+
+/// Turns every error into the right status and either `{"error":{code,message,field}}` or the error page.
+///
+/// Domain errors carry their own status and message; Vapor's aborts (404, 413) keep theirs; anything
+/// else is a bug: it is logged with full detail and the user sees a plain 500 page.
+struct ErrorPageMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch {
+            return await render(error, for: req)
+        }
+    }
+
+    struct Described {
+        let status: HTTPResponseStatus
+        let code: String
+        let message: String
+        let field: String?
+    }
+
+    static func describe(_ error: any Error, for req: Request) -> Described {
+        let tr = req.services.translator
+        switch error {
+        case let e as DomainError:
+            return Described(status: e.kind.status, code: e.code, message: tr.message(e, req.lang), field: e.field)
+        case let v as ValidationErrors:
+            let e = v.first
+            return Described(status: e.kind.status, code: e.code, message: tr.message(e, req.lang), field: e.field)
+        case let a as any AbortError:
+            let code: String
+            switch a.status {
+            case .notFound: code = "not_found"
+            case .payloadTooLarge: code = "body.too_large"
+            case .methodNotAllowed: code = "method_not_allowed"
+            case .unsupportedMediaType: code = "body.unsupported_type"
+            default: code = a.status.code < 500 ? "bad_request" : "internal"
+            }
+            let key = "err_" + code.replacingOccurrences(of: ".", with: "_")
+            let message = tr.table(req.lang)[key] != nil ? tr.text(key, req.lang, ["what": ""]) : a.reason
+            return Described(status: a.status.code >= 500 ? .internalServerError : a.status, code: code, message: message, field: nil)
+        default:
+            if let decoding = error as? DecodingError {
+                return Described(status: .badRequest, code: "body.malformed_json", message: tr.text("err_body_malformed_json", req.lang), field: decoding.fieldName)
+            }
+            return Described(status: .internalServerError, code: "internal", message: tr.text("err_internal", req.lang), field: nil)
+        }
+    }
+
+    func render(_ error: any Error, for req: Request) async -> Response {
+        let d = Self.describe(error, for: req)
+        if d.status == .internalServerError {
+            req.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error)), "path": .string(req.url.path)])
+        }
+        if req.isAPI || req.headers.accept.first?.mediaType == .json {
+            var body = ["code": d.code, "message": d.message]
+            if let f = d.field { body["field"] = f }
+            let res = Response(status: d.status)
+            try? res.content.encode(["error": body], as: .json)
+            if d.status == .unauthorized { res.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+            return res
+        }
+        // A visitor who needs to sign in is sent to the login form, which returns them here afterwards.
+        if d.status == .unauthorized, req.method == .GET {
+            let expired = req.storage[SessionExpiredKey.self] == true
+            let target = req.url.path + (req.url.query.map { "?" + $0 } ?? "")
+            let url = "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/") + (expired ? "&expired=1" : "")
+            return req.redirect(to: url, redirectType: .normal)
+        }
+        do {
+            let ctx = ErrorPageContent(status: Int(d.status.code), code: d.code, message: d.message)
+            let res = try await req.page("error", titleKey: "error_title", content: ctx).encodeResponse(for: req)
+            res.status = d.status
+            return res
+        } catch {
+            req.logger.error("error page failed", metadata: ["error": .string(String(reflecting: error))])
+            return Response(status: d.status, body: .init(string: d.message))
+        }
+    }
+}
+
+struct ErrorPageContent: Encodable {
+    let status: Int
+    let code: String
+    let message: String
+}
+
+extension DomainError.Kind {
+    var status: HTTPResponseStatus {
+        switch self {
+        case .malformed: .badRequest
+        case .invalidInput: .unprocessableEntity
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooManyRequests: .tooManyRequests
+        case .payloadTooLarge: .payloadTooLarge
+        }
+    }
+}
+
+extension DecodingError {
+    var fieldName: String? {
+        switch self {
+        case .keyNotFound(let k, _): k.stringValue
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): c.codingPath.last?.stringValue
+        @unknown default: nil
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Fluent
+import KechuangCore
+import KechuangStore
+import Prometheus
+import Vapor
+
+/// Everything a request handler needs besides the request, built once in `configure`.
+struct AppServices: Sendable {
+    let config: AppConfig
+    let translator: Translator
+    let hasher: BcryptHasher
+    let metrics: PrometheusCollectorRegistry
+    let policyDocumentID: String
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = AppServices }
+
+    var services: AppServices {
+        get {
+            guard let s = storage[ServicesKey.self] else { fatalError("configure(_:config:) has not run") }
+            return s
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var services: AppServices { application.services }
+
+    var accounts: AccountStore { AccountStore(db: db, hasher: services.hasher) }
+    var organizations: OrganizationStore { OrganizationStore(db: db) }
+    var policyText: PolicyTextStore { PolicyTextStore(db: db) }
+    var tokens: TokenStore { TokenStore(db: db) }
+}

@@ -1,0 +1,73 @@
+import Fluent
+import FluentSQLiteDriver
+import KechuangCore
+import KechuangStore
+import Leaf
+import LeafKit
+import NIOCore
+import Prometheus
+import SQLKit
+import Vapor
+
+/// Sets up databases, sessions, views, middleware and routes from a typed configuration.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    let translator = try Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
+    app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
+                               metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID)
+
+    try DatabaseSetup.configure(app.databases, choice: config.database)
+    for m in KechuangMigrations.all { app.migrations.add(m) }
+    app.migrations.add(SessionRecord.migration)
+    if case .sqlite = config.database {
+        // WAL lets readers work while one writer commits; busy_timeout makes writers wait instead of failing.
+        let sql = try StoreSQL.sql(app.db)
+        _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+        try await sql.raw("PRAGMA busy_timeout=5000").run()
+    }
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "kechuang_session"
+    let secure = config.secureCookies
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, expires: nil, maxAge: nil, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    app.views.use(.leaf)
+    let views = config.resourceDirectory + "/Resources/Views/"
+    app.leaf.sources = .singleSource(NIOLeafFiles(fileio: app.fileio, limits: [.toSandbox, .requireExtensions],
+                                                  sandboxDirectory: config.resourceDirectory, viewDirectory: views))
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodyBytes)
+    app.http.server.configuration.hostname = config.hostname
+    app.http.server.configuration.port = config.port
+
+    app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(registry: app.services.metrics))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(ErrorPageMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: config.resourceDirectory + "/Public/"))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(CurrentUserMiddleware())
+    app.middleware.use(CSRFMiddleware())
+
+    routes(app)
+}
+
+/// Every controller registers its routes here, each route with its access rule.
+func routes(_ app: Application) {
+    HomeController().register(app)
+    LoginController().register(app)
+    RegistrationController().register(app)
+    AccountController().register(app)
+    TokenController().register(app)
+    UsersController().register(app)
+    AuditController().register(app)
+    OrganizationController().register(app)
+    PolicyController().register(app)
+    TokenAPIController().register(app)
+    PolicyAPIController().register(app)
+    OrganizationAPIController().register(app)
+    OpsController().register(app)
+}
