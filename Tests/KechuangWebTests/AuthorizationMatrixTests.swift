@@ -1,0 +1,122 @@
+import Foundation
+import KechuangCore
+@testable import KechuangWeb
+import Testing
+import VaporTesting
+
+/// Every route × every role: allowed or denied as this table says. A route missing from the table, or
+/// registered without an access rule, fails the test, so no route can be added without deciding who may call it.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    static let table: [String: String] = [
+        "GET /": "everyone",
+        "GET /lang/:code": "everyone",
+        "GET /login": "everyone",
+        "POST /login": "everyone",
+        "POST /logout": "signed-in",
+        "GET /register": "everyone",
+        "POST /register": "everyone",
+        "GET /account": "signed-in",
+        "GET /account/password": "signed-in",
+        "POST /account/password": "signed-in",
+        "GET /account/tokens": "signed-in",
+        "POST /account/tokens": "signed-in",
+        "POST /account/tokens/:id/revoke": "signed-in",
+        "GET /admin/users": "admin",
+        "GET /admin/users/new": "admin",
+        "POST /admin/users": "admin",
+        "GET /admin/audit": "admin",
+        "GET /organizations": "everyone",
+        "GET /organizations/:id": "everyone",
+        "GET /policy": "everyone",
+        "GET /policy/articles/:number": "everyone",
+        "POST /api/v1/tokens": "everyone",
+        "GET /api/v1/tokens": "signed-in",
+        "DELETE /api/v1/tokens/:id": "signed-in",
+        "GET /api/v1/me": "signed-in",
+        "GET /api/v1/policy/articles": "everyone",
+        "GET /api/v1/policy/articles/:number": "everyone",
+        "GET /api/v1/policy/targets": "everyone",
+        "GET /api/v1/organizations": "everyone",
+        "GET /healthz": "everyone",
+        "GET /metrics": "everyone",
+        "GET /api/openapi.json": "everyone",
+    ]
+
+    static func key(_ route: Route) -> String {
+        "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+    }
+
+    static func concretePath(_ route: Route) -> String {
+        "/" + route.path.map { c -> String in
+            switch c.description {
+            case ":id": UUID().uuidString
+            case ":number": "7"
+            case ":code": "en"
+            default: c.description
+            }
+        }.joined(separator: "/")
+    }
+
+    @Test("Every route has an access rule, and the rule is the one this table expects")
+    func everyRouteHasARule() async throws {
+        try await withPlatform { app in
+            var seen = Set<String>()
+            for route in app.routes.all {
+                let k = Self.key(route)
+                seen.insert(k)
+                let access = try #require(route.userInfo[Access.userInfoKey] as? Access, "\(k) was registered without an access rule")
+                #expect(Self.table[k] == access.description, "\(k): table says \(Self.table[k] ?? "nothing"), route says \(access)")
+            }
+            #expect(Set(Self.table.keys) == seen, "table and routes differ: \(Set(Self.table.keys).symmetricDifference(seen))")
+        }
+    }
+
+    @Test("Each role is allowed exactly where its rule allows, and denied everywhere else")
+    func walkRoutesByRole() async throws {
+        try await withPlatform { app in
+            var tokens: [Role: String] = [:]
+            for role in Role.allCases { tokens[role] = try await apiToken(app, role.rawValue) }
+            // A visitor has a session and its CSRF token, as a browser would, so what is tested here is access, not CSRF.
+            let visitor = Browser(app)
+            try await visitor.get("/login")
+            let identities: [Role?] = [nil] + Role.allCases.map { Optional($0) }
+            for route in app.routes.all {
+                let access = try #require(route.userInfo[Access.userInfoKey] as? Access)
+                for identity in identities {
+                    var headers = HTTPHeaders()
+                    if let identity {
+                        headers.bearerAuthorization = BearerAuthorization(token: tokens[identity]!)
+                    } else {
+                        headers.replaceOrAdd(name: .cookie, value: visitor.cookie!)
+                        headers.replaceOrAdd(name: "X-CSRF-Token", value: visitor.csrf!)
+                    }
+                    let path = Self.concretePath(route)
+                    let res = try await app.testing().sendRequest(route.method, path, headers: headers)
+                    let who = identity?.rawValue ?? "visitor"
+                    let allowed = access.allows(identity.map { role in
+                        CurrentUser(UserStub.record(role), via: .token)
+                    })
+                    if allowed {
+                        #expect(![.unauthorized, .forbidden].contains(res.status), "\(who) should reach \(Self.key(route)) but got \(res.status)")
+                    } else if identity == nil {
+                        let redirectedToLogin = res.status == .seeOther && (res.headers.first(name: .location) ?? "").hasPrefix("/login")
+                        #expect(res.status == .unauthorized || redirectedToLogin, "visitor reached \(Self.key(route)): \(res.status)")
+                    } else {
+                        #expect(res.status == .forbidden, "\(who) reached \(Self.key(route)): \(res.status)")
+                    }
+                    #expect(res.status.code < 500, "\(who) \(Self.key(route)) gave \(res.status)")
+                }
+            }
+        }
+    }
+}
+
+import KechuangStore
+
+/// A user record of a given role, only for asking an `Access` rule.
+enum UserStub {
+    static func record(_ role: Role) -> UserRecord {
+        UserRecord(id: UUID(), username: role.rawValue, displayName: role.rawValue, passwordHash: "", role: role)
+    }
+}
