@@ -66,11 +66,12 @@ public enum KechuangApp {
 
     public static func createUser(config: AppConfig, username: String, password: String, role: String, displayName: String?,
                                   organization: String?) async throws -> String {
-        try await withApp(config: config) { app in
+        // Check the input before touching the database, so a typo changes nothing.
+        let new = try NewStaffUser.validate(username: username, password: password, displayName: displayName, role: role,
+                                            organizationName: organization)
+        return try await withApp(config: config) { app in
             try await app.autoMigrate()
             try await loadPolicy(app, config: config)
-            let new = try NewStaffUser.validate(username: username, password: password, displayName: displayName, role: role,
-                                                organizationName: organization)
             let user = try await AccountStore(db: app.db, hasher: app.services.hasher).createUser(new, actor: .cli())
             return "created user \(user.username) (\(user.roleRaw))"
         }
@@ -108,15 +109,17 @@ public enum KechuangApp {
         return app
     }
 
-    /// Formats validation problems for a terminal.
-    public static func describe(_ error: any Error) -> String {
+    /// Formats domain and validation errors for a terminal, in English, one field per line.
+    public static func describe(_ error: any Error, config: AppConfig) -> String {
+        let tr = try? Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
+        func line(_ e: DomainError) -> String {
+            let message = tr?.message(e, .en) ?? e.code
+            return e.field.map { "\($0): \(message)" } ?? message
+        }
         switch error {
-        case let v as ValidationErrors:
-            return v.errors.map { "\($0.field ?? "input"): \($0.code) \($0.arguments.isEmpty ? "" : "\($0.arguments)")" }.joined(separator: "\n")
-        case let d as DomainError:
-            return "\(d.field.map { "\($0): " } ?? "")\(d.code) \(d.arguments.isEmpty ? "" : "\(d.arguments)")"
-        default:
-            return String(describing: error)
+        case let v as ValidationErrors: return v.errors.map(line).joined(separator: "\n")
+        case let d as DomainError: return line(d)
+        default: return String(describing: error)
         }
     }
 }

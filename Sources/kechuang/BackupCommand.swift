@@ -10,7 +10,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig(.init(noDemo: true))
-        try await reportingErrors { try await KechuangApp.backup(config: config, to: to) }
+        try await reportingErrors(config) { try await KechuangApp.backup(config: config, to: to) }
         print("backup written to \(to)")
     }
 }

@@ -26,13 +26,13 @@ func loadConfig(_ overrides: AppConfig.Overrides = .init()) throws -> AppConfig 
 }
 
 /// Prints a domain error readably and exits 1 instead of dumping a stack.
-func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+func reportingErrors<T>(_ config: AppConfig, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let e as ExitCode {
         throw e
     } catch {
-        FileHandle.standardError.write(Data("error: \(KechuangApp.describe(error))\n".utf8))
+        FileHandle.standardError.write(Data("error: \(KechuangApp.describe(error, config: config))\n".utf8))
         throw ExitCode.failure
     }
 }

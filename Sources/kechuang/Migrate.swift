@@ -8,7 +8,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig()
-        try await reportingErrors { try await KechuangApp.migrate(config: config, revert: revert) }
+        try await reportingErrors(config) { try await KechuangApp.migrate(config: config, revert: revert) }
         print(revert ? "migrations reverted" : "migrations complete")
     }
 }

@@ -6,6 +6,6 @@ struct Seed: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig(.init(noDemo: false))
-        print(try await reportingErrors { try await KechuangApp.seed(config: config) })
+        print(try await reportingErrors(config) { try await KechuangApp.seed(config: config) })
     }
 }

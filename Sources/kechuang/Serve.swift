@@ -12,6 +12,6 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try loadConfig(.init(hostname: hostname, port: port, noDemo: noDemo))
-        try await reportingErrors { try await KechuangApp.serve(config: config) }
+        try await reportingErrors(config) { try await KechuangApp.serve(config: config) }
     }
 }

@@ -15,7 +15,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfig(.init(noDemo: true))
-            print(try await reportingErrors {
+            print(try await reportingErrors(config) {
                 try await KechuangApp.createUser(config: config, username: username, password: password, role: role,
                                                  displayName: displayName, organization: organization)
             })

@@ -33,7 +33,7 @@ public struct AppConfig: Sendable, Equatable {
 
 
     public init(database: DatabaseChoice, dataDirectory: String = "var", hostname: String = "127.0.0.1", port: Int = 8080,
-                loadDemoData: Bool = true, bcryptCost: Int = 12, secureCookies: Bool = false, logLevel: String = "info",
+                loadDemoData: Bool = true, bcryptCost: Int = 12, secureCookies: Bool = false, logLevel: String = "notice",
                 logFormat: LogFormat = .text, maxBodyBytes: Int = 2 * 1024 * 1024, resourceDirectory: String) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -104,7 +104,8 @@ public struct AppConfig: Sendable, Equatable {
             if let c = Int(raw), (4...31).contains(c) { cost = c } else { problems.append("KECHUANG_BCRYPT_COST must be a number from 4 to 31 (got '\(raw)')") }
         }
 
-        let level = env["KECHUANG_LOG_LEVEL"] ?? "info"
+        // notice by default: start-up then shows the URL and logins, not every migration step.
+        let level = env["KECHUANG_LOG_LEVEL"] ?? "notice"
         if !logLevels.contains(level) { problems.append("KECHUANG_LOG_LEVEL must be one of \(logLevels.joined(separator: ", ")) (got '\(level)')") }
 
         var format = LogFormat.text
