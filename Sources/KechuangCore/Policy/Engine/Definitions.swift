@@ -1,0 +1,159 @@
+import Foundation
+
+/// A calendar date (policy dates are dates, not instants), stored as yyyymmdd for cheap comparison.
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let yyyymmdd: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1900...2200).contains(y), (1...12).contains(m) else { return nil }
+        let days = [31, (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...days[m - 1]).contains(d) else { return nil }
+        yyyymmdd = y * 10000 + m * 100 + d
+    }
+
+    public var year: Int { yyyymmdd / 10000 }
+    public static func < (a: Day, b: Day) -> Bool { a.yyyymmdd < b.yyyymmdd }
+    public var description: String {
+        String(format: "%04d-%02d-%02d", yyyymmdd / 10000, (yyyymmdd / 100) % 100, yyyymmdd % 100)
+    }
+}
+
+/// The types of the rule language.
+public enum ValueType: String, Sendable, Equatable {
+    case bool, number, money, text
+}
+
+/// What kind of entity a variable describes or a rule applies to.
+public enum EntityKind: String, Sendable, CaseIterable {
+    case enterprise, institution, talent, platform, instrument, banner, project
+}
+
+/// An input the rules read: what it means, its type, where its value comes from.
+public struct VariableDef: Sendable {
+    public let name: String
+    public let type: ValueType
+    public let entities: [EntityKind]
+    public let label: String
+    public let labelEn: String
+    /// The department that holds the value (e.g. 市税务局), or "self-declared".
+    public let source: String
+    /// True when the value comes from government data, so rules reading only such inputs may run as 免申即享.
+    public let government: Bool
+    public let minimum: Fixed?
+    public let maximum: Fixed?
+    /// For text inputs: the allowed values.
+    public let allowed: [String]?
+    public let position: SourcePosition
+}
+
+/// A named number or switch a rule uses, with dated values and where each comes from.
+public struct ParameterDef: Sendable {
+    public enum Status: String, Sendable { case official, provisional }
+
+    public struct DatedValue: Sendable {
+        public let from: Day
+        public let until: Day?
+        public let value: Value
+        public let status: Status
+        /// Document and article the value is taken from, or why it is provisional.
+        public let source: String
+        public let position: SourcePosition
+
+        public func covers(_ day: Day) -> Bool { from <= day && (until.map { day <= $0 } ?? true) }
+    }
+
+    public let name: String
+    public let type: ValueType
+    public let label: String
+    public let labelEn: String
+    public let unit: String
+    public let values: [DatedValue]
+    public let position: SourcePosition
+
+    public func value(at day: Day) -> DatedValue? { values.first { $0.covers(day) } }
+}
+
+/// What a rule produces.
+public enum RuleKind: String, Sendable {
+    /// A sum of money to be paid (奖补).
+    case award
+    /// A duty that applies (e.g. must share an instrument).
+    case obligation
+    /// A status granted (e.g. counts as a city-level project).
+    case recognition
+    /// A computed amount that is not a payment (e.g. R&D counted as profit).
+    case computation
+
+    public var hasAmount: Bool { self == .award || self == .computation }
+}
+
+/// One rule: a clause of the policy as code.
+public struct RuleDef: Sendable {
+    public struct Condition: Sendable {
+        public let source: String
+        public let expr: Expr
+    }
+
+    public let id: String
+    public let title: String
+    public let titleEn: String
+    public let article: Int
+    public let quote: String
+    /// The kinds of entity the rule applies to (the first completing unit of an award may be an enterprise or an institution).
+    public let entities: [EntityKind]
+    public let kind: RuleKind
+    /// Declared 免申即享; the loader checks that every input the rule reads is government data.
+    public let automatic: Bool
+    public let effectiveFrom: Day
+    public let effectiveUntil: Day?
+    public let conditions: [Condition]
+    public let amountSource: String?
+    public let amount: Expr?
+    public let rounding: RoundingMode
+    /// 就高不重复: of the eligible rules sharing this group, only the highest amount is paid.
+    public let exclusiveGroup: String?
+    /// Rules sharing a cap group are paid together up to the group's parameter, per entity and evaluation.
+    public let capGroup: String?
+    public let version: String
+    public let position: SourcePosition
+}
+
+/// A cap on the total of several rules for one entity (e.g. a yearly ceiling per enterprise).
+public struct CapGroupDef: Sendable {
+    public let id: String
+    public let parameter: String
+    public let label: String
+    public let position: SourcePosition
+}
+
+/// A test case beside the rules: inputs, a date, the expected outputs.
+public struct PolicyTestCase: Sendable {
+    public let name: String
+    public let entity: EntityKind
+    public let date: Day
+    public let inputs: [String: YNode]
+    /// `rule_id` → expected amount (money), true/false, or a status name; `rule_id.status` → status.
+    public let expectations: [(key: String, value: String, position: SourcePosition)]
+    /// Parameter overrides for what-if tests.
+    public let overrides: [String: String]
+    public let position: SourcePosition
+}
+
+/// A value of the rule language at run time. `unknown` is a missing input, never silently zero.
+public enum Value: Sendable, Equatable, CustomStringConvertible {
+    case unknown
+    case bool(Bool)
+    case num(Fixed)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .unknown: "?"
+        case .bool(let b): b ? "true" : "false"
+        case .num(let f): f.description
+        case .text(let s): "\"\(s)\""
+        }
+    }
+}

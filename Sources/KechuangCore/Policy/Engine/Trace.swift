@@ -1,0 +1,125 @@
+import Foundation
+
+/// Why a rule came out as it did, in terms a reviewer or applicant can check by hand.
+public struct RuleTrace: Sendable {
+    public struct Condition: Sendable {
+        public let source: String
+        /// The condition with every name replaced by its value.
+        public let substituted: String
+        public let result: Value
+        /// For a failed comparison: how far the entity is from passing it (same unit as the comparison).
+        public let gap: String?
+        public let missing: [String]
+    }
+
+    public struct ParameterUse: Sendable {
+        public let name: String
+        public let label: String
+        public let value: String
+        public let unit: String
+        public let from: String
+        public let until: String?
+        public let status: ParameterDef.Status
+        public let source: String
+        public let overridden: Bool
+    }
+
+    public let rule: RuleDef
+    public let outcome: RuleOutcome
+    public let conditions: [Condition]
+    /// The index of the first condition that failed, if one did.
+    public let failedCondition: Int?
+    public let formula: String?
+    public let formulaSubstituted: String?
+    public let parameters: [ParameterUse]
+    /// True when any amount-bearing parameter is provisional: the amount must be shown as provisional.
+    public var provisional: Bool { parameters.contains { $0.status == .provisional } }
+}
+
+extension PreparedEvaluation {
+    /// Evaluates and explains every rule; slower than `evaluate`, meant for one entity at a time.
+    public func explain(_ f: EvalFrame, overlay: ParameterOverlay = [:]) -> [RuleTrace] {
+        let outcomes = evaluate(f)
+        return outcomes.compactMap { o in
+            guard let i = base.ruleIndex[o.ruleID] else { return nil }
+            return trace(i, o, f, overlay)
+        }
+    }
+
+    func trace(_ i: Int, _ o: RuleOutcome, _ f: EvalFrame, _ overlay: ParameterOverlay) -> RuleTrace {
+        let rule = base.rules[i]
+        var conditions: [RuleTrace.Condition] = []
+        var failed: Int?
+        if o.status != .notInForce {
+            for (c, node) in base.conditionNodes[i].enumerated() {
+                let result = (try? node.eval(f)) ?? .unknown
+                if result == .bool(false) && failed == nil { failed = c }
+                let expr = rule.conditions[c].expr
+                let missing = expr.names.filter { n in base.variableIndex[n].map { f.inputs[$0] == .unknown } ?? false }
+                conditions.append(.init(source: rule.conditions[c].source, substituted: render(expr, f), result: result,
+                                        gap: result == .bool(false) ? gap(expr, f) : nil, missing: missing))
+            }
+        }
+        let uses = base.ruleParameters[i].map { slot -> RuleTrace.ParameterUse in
+            let p = base.parameters[slot]
+            let dated = p.value(at: date)
+            return .init(name: p.name, label: p.label, value: self.params[slot].display, unit: p.unit, from: dated?.from.description ?? "—",
+                         until: dated?.until?.description, status: dated?.status ?? .provisional,
+                         source: overlay[p.name] != nil ? "what-if overlay" : (dated?.source ?? "no value on \(date)"), overridden: overlay[p.name] != nil)
+        }
+        return RuleTrace(rule: rule, outcome: o, conditions: conditions, failedCondition: failed, formula: rule.amountSource,
+                         formulaSubstituted: rule.amount.map { render($0, f) }, parameters: uses)
+    }
+
+    func value(of name: String, _ f: EvalFrame) -> Value? {
+        if let s = base.variableIndex[name] { return f.inputs[s] }
+        if let s = base.parameterIndex[name] { return params[s] }
+        for (suffix, amount) in [(".amount", true), (".eligible", false)] where name.hasSuffix(suffix) {
+            if let r = base.ruleIndex[String(name.dropLast(suffix.count))] { return amount ? f.amounts[r] : f.eligible[r] }
+        }
+        return nil
+    }
+
+    /// The expression with names replaced by values, e.g. `min(0.10 × 2000000 + …, 5000000)`.
+    func render(_ e: Expr, _ f: EvalFrame) -> String {
+        switch e.kind {
+        case .number(let x): return x.description
+        case .text(let s): return "\"\(s)\""
+        case .bool(let b): return b ? "true" : "false"
+        case .name(let n): return value(of: n, f)?.display ?? n
+        case .call(let name, let args): return "\(name)(" + args.map { render($0, f) }.joined(separator: ", ") + ")"
+        case .negate(let a): return "-" + render(a, f)
+        case .not(let a): return "not " + render(a, f)
+        case .binary(let op, let a, let b):
+            let symbol = [Expr.BinaryOp.mul: "×", .div: "÷", .le: "≤", .ge: "≥", .ne: "≠"][op] ?? op.rawValue
+            return "(" + render(a, f) + " \(symbol) " + render(b, f) + ")"
+        case .ifThenElse(let c, let a, let b): return "if " + render(c, f) + " then " + render(a, f) + " else " + render(b, f)
+        case .list(let items): return "[" + items.map { render($0, f) }.joined(separator: ", ") + "]"
+        case .member(let a, let b, let negated): return render(a, f) + (negated ? " not in " : " in ") + render(b, f)
+        }
+    }
+
+    /// For `a ≥ b` (and the other orderings) that failed, the distance b − a; nil for other conditions.
+    func gap(_ e: Expr, _ f: EvalFrame) -> String? {
+        guard case .binary(let op, let a, let b) = e.kind, [.ge, .gt, .le, .lt].contains(op) else { return nil }
+        let compiler = Compiler(variables: base.variableIndex.mapValues { ($0, base.variables[$0].type) },
+                                parameters: base.parameterIndex.mapValues { ($0, base.parameters[$0].type) },
+                                rules: base.ruleIndex.mapValues { ($0, base.rules[$0].kind.hasAmount) })
+        guard let x = try? compiler.compile(a).node.eval(f), let y = try? compiler.compile(b).node.eval(f),
+              case .num(let l) = x, case .num(let r) = y else { return nil }
+        let d = (op == .ge || op == .gt) ? try? r - l : try? l - r
+        return d.map { ($0.isNegative ? Fixed.zero : $0).description }
+    }
+}
+
+extension Value {
+    /// How a value reads in a trace.
+    public var display: String {
+        switch self {
+        case .unknown: "?"
+        case .bool(let b): b ? "true" : "false"
+        case .num(let f): f.description
+        case .text(let s): s
+        }
+    }
+}
