@@ -35,7 +35,7 @@ extension RuleBase {
         return out
     }
 
-    static func convert(_ input: RawInput, to v: VariableDef, field: String) throws(DomainError) -> Value? {
+    public static func convert(_ input: RawInput, to v: VariableDef, field: String) throws(DomainError) -> Value? {
         func typeError() -> DomainError { .invalid(field, "policy.input_type", ["expected": v.type.rawValue]) }
         switch (v.type, input) {
         case (_, .null): return nil
@@ -77,4 +77,12 @@ func parseNumber(_ text: String) -> Fixed? {
     guard let n = Fixed(parsing: t) else { return nil }
     guard let factor else { return n }
     return try? n * factor
+}
+
+extension VariableDef {
+    /// A variable with a parameter's type, so what-if values are read with the same rules as inputs.
+    public static func parameterStandIn(_ p: ParameterDef) -> VariableDef {
+        VariableDef(name: p.name, type: p.type, entities: EntityKind.allCases, label: p.label, labelEn: p.labelEn, source: "overlay",
+                    government: true, minimum: nil, maximum: nil, allowed: nil, position: p.position)
+    }
 }

@@ -1,0 +1,2 @@
+import ArgumentParser
+struct PolicySimulate: ParsableCommand { static let configuration = CommandConfiguration(commandName: "simulate") }
