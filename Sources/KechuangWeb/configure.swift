@@ -13,7 +13,8 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig) async throws {
     let translator = try Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
     app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
-                               metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID)
+                               metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID,
+                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"))
 
     try DatabaseSetup.configure(app.databases, choice: config.database)
     for m in KechuangMigrations.all { app.migrations.add(m) }
@@ -70,4 +71,8 @@ func routes(_ app: Application) {
     PolicyAPIController().register(app)
     OrganizationAPIController().register(app)
     OpsController().register(app)
+    RulesController().register(app)
+    MatchController().register(app)
+    MatchAPIController().register(app)
+    RuleBaseAdminController().register(app)
 }

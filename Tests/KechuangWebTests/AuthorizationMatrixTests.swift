@@ -41,6 +41,13 @@ struct AuthorizationMatrixTests {
         "GET /healthz": "everyone",
         "GET /metrics": "everyone",
         "GET /api/openapi.json": "everyone",
+        "GET /policy/rules": "everyone",
+        "GET /policy/rules/:id": "everyone",
+        "GET /policy/match": "everyone",
+        "POST /api/v1/policy/match": "everyone",
+        "GET /api/v1/policy/rules": "everyone",
+        "GET /admin/policy": "admin",
+        "POST /admin/policy/reload": "admin",
     ]
 
     static func key(_ route: Route) -> String {

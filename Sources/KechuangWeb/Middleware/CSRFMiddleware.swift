@@ -10,13 +10,12 @@ struct CSRFMiddleware: AsyncMiddleware {
     static let sessionKey = "csrf"
     static let field = "_csrf"
 
-    /// Paths a visitor posts credentials to before any session exists (token issuance by password).
-    static let exempt: Set<String> = ["/api/v1/tokens"]
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
-        if safe.contains(req.method) || req.currentUser?.via == .token
-            || (req.method == .POST && Self.exempt.contains(req.url.path) && req.headers.cookie?[req.application.sessions.configuration.cookieName] == nil) {
+        // API calls that carry no session cookie have no ambient credential to abuse (bearer tokens or none).
+        let hasSessionCookie = req.headers.cookie?[req.application.sessions.configuration.cookieName] != nil
+        if safe.contains(req.method) || req.currentUser?.via == .token || (req.isAPI && !hasSessionCookie) {
             return try await next.respond(to: req)
         }
         let expected = req.hasSession ? req.session.data[Self.sessionKey] : nil

@@ -11,6 +11,7 @@ struct AppServices: Sendable {
     let hasher: BcryptHasher
     let metrics: PrometheusCollectorRegistry
     let policyDocumentID: String
+    let rules: RuleBaseHolder
 }
 
 extension Application {

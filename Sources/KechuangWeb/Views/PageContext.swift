@@ -62,16 +62,19 @@ extension Request {
 /// The menu: only modules that exist, and only those the user may open.
 enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
-        var entries: [(String, String)] = [("/", "nav_home"), ("/policy", "nav_policy"), ("/organizations", "nav_organizations")]
+        var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/policy/rules", "nav_rules"),
+                                           ("/policy", "nav_policy"), ("/organizations", "nav_organizations")]
         if let user {
             entries.append(("/account", "nav_account"))
             if user.role == .admin {
                 entries.append(("/admin/users", "nav_users"))
+                entries.append(("/admin/policy", "nav_admin_policy"))
                 entries.append(("/admin/audit", "nav_audit"))
             }
         }
         return entries.map { href, key in
-            let current = href == "/" ? path == "/" : path.hasPrefix(href)
+            // The longest matching entry is current, so /policy/rules does not also light up /policy.
+            let current = href == "/" ? path == "/" : (path == href || path.hasPrefix(href + "/")) && !entries.contains { $0.0.count > href.count && path.hasPrefix($0.0) }
             return NavItem(href: href, label: tr.text(key, lang), current: current)
         }
     }

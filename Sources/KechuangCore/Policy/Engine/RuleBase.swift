@@ -20,7 +20,7 @@ public final class RuleBase: @unchecked Sendable {
     let conditionNodes: [[Node]]
     let amountNodes: [Node?]
     /// Parameter slots each rule reads (directly or through rules it depends on).
-    let ruleParameters: [[Int]]
+    public let ruleParameters: [[Int]]
     /// Input names each rule reads, directly or through the rules it depends on.
     public let ruleInputs: [[String]]
 

@@ -1,0 +1,125 @@
+import Foundation
+import KechuangCore
+import Vapor
+
+/// 一键匹配 for anyone: choose the kind of entity, type what you know, see every rule with its reasons.
+struct MatchController {
+    struct Content: Encodable {
+        let kinds: [RegistrationController.Option]
+        let kind: String
+        let date: String
+        let fields: [Field]
+        let submitted: Bool
+        let errors: [String]
+        let report: ReportView?
+    }
+
+    struct Field: Encodable {
+        let name: String
+        let label: String
+        let type: String
+        let source: String
+        let government: Bool
+        let value: String
+        let options: [RegistrationController.Option]?
+        let missing: Bool
+        let error: String?
+    }
+
+    struct ReportView: Encodable {
+        let total: String
+        let eligibleCount: Int
+        let undeterminedCount: Int
+        let version: String
+        let items: [ItemView]
+    }
+
+    struct ItemView: Encodable {
+        let json: MatchJSON.Result
+        let title: String
+        let articleLabel: String
+        let statusLabel: String
+        let statusClass: String
+        let amount: String?
+        let potential: String?
+        let missingLabels: [String]
+        let conditions: [ConditionView]
+    }
+
+    struct ConditionView: Encodable {
+        let condition: String
+        let substituted: String
+        let mark: String
+        let failed: Bool
+        let gap: String?
+    }
+
+    func register(_ r: any RoutesBuilder) {
+        r.on(.GET, "policy", "match", access: .everyone, use: page)
+    }
+
+    @Sendable func page(req: Request) async throws -> View {
+        let base = try req.services.rules.require()
+        let query = (try? req.query.decode([String: String].self)) ?? [:]
+        let kind = EntityKind(rawValue: query["kind"] ?? "") ?? .enterprise
+        let today = ChinaTime.dateString(Date())
+        let date = query["date"].flatMap { $0.isEmpty ? nil : $0 } ?? today
+        let submitted = query["run"] == "1"
+        var raw: [String: RawInput] = [:]
+        for (k, v) in query where !["kind", "date", "run"].contains(k) && !v.trimmingCharacters(in: .whitespaces).isEmpty {
+            raw[k] = .text(v)
+        }
+        var fieldErrors: [String: String] = [:]
+        var general: [String] = []
+        var report: MatchReport?
+        if submitted {
+            switch Self.run(base: base, kind: kind, date: date, raw: raw, today: today) {
+            case .success(let r): report = r
+            case .failure(let v):
+                for e in v.errors {
+                    let message = req.services.translator.message(e, req.lang)
+                    if let f = e.field, f.hasPrefix("inputs.") { fieldErrors[String(f.dropFirst(7))] = message } else { general.append("\(e.field ?? ""): \(message)") }
+                }
+            }
+        }
+        let en = req.lang == .en
+        let missing = Set(report?.missingInputs.map(\.variable.name) ?? [])
+        let fields = base.variables.filter { $0.entities.contains(kind) }.map { v in
+            Field(name: v.name, label: en ? v.labelEn : v.label, type: v.type.rawValue, source: v.source, government: v.government,
+                  value: query[v.name] ?? "",
+                  options: v.type == .bool ? [.init(value: "true", label: req.t("yes")), .init(value: "false", label: req.t("no"))]
+                         : v.allowed?.map { .init(value: $0, label: req.t("value_\($0)")) },
+                  missing: missing.contains(v.name), error: fieldErrors[v.name])
+        }
+        return try await req.page("policy/match", titleKey: "match_title", content: Content(
+            kinds: EntityKind.allCases.map { .init(value: $0.rawValue, label: req.t("entity_\($0.rawValue)")) },
+            kind: kind.rawValue, date: date, fields: fields, submitted: submitted, errors: general,
+            report: report.map { view($0, base: base, req: req) }))
+    }
+
+    /// Validates and runs the match; a plain function so the page handler stays simple.
+    static func run(base: RuleBase, kind: EntityKind, date: String, raw: [String: RawInput], today: String) -> Result<MatchReport, ValidationErrors> {
+        Result { () throws(ValidationErrors) -> MatchReport in
+            let (entity, day, inputs) = try MatchRequest(kind: kind.rawValue, date: date, inputs: raw).validate(against: base, today: Day(today)!)
+            return MatchReport.run(base: base, entity: entity, date: day, inputs: inputs)
+        }
+    }
+
+    func view(_ r: MatchReport, base: RuleBase, req: Request) -> ReportView {
+        let json = MatchJSON(r)
+        let en = req.lang == .en
+        let items = json.results.map { res in
+            let conds = res.trace.conditions.enumerated().map { k, c in
+                ConditionView(condition: c.condition, substituted: c.substituted, mark: c.result == "true" ? "✓" : (c.result == "false" ? "✗" : "?"),
+                              failed: res.trace.failedCondition == k, gap: c.gap)
+            }
+            return ItemView(json: res, title: en ? res.titleEn : res.title, articleLabel: req.t("cite_article", ["n": String(res.article)]), statusLabel: req.t("status_\(res.status)"),
+                            statusClass: res.status.replacingOccurrences(of: "_", with: "-"),
+                            amount: res.amount.flatMap { Money(yuanString: $0)?.display }, potential: res.potentialAmount.flatMap { Money(yuanString: $0)?.display },
+                            missingLabels: res.missingInputs.map { n in base.variable(n).map { en ? $0.labelEn : $0.label } ?? n }, conditions: conds)
+        }
+        return ReportView(total: Money(yuanString: json.eligibleAwardTotal)?.display ?? json.eligibleAwardTotal,
+                          eligibleCount: json.results.filter { $0.status == "eligible" }.count,
+                          undeterminedCount: json.results.filter { $0.status == "undetermined" }.count, version: json.ruleBaseVersion, items: items)
+    }
+}
