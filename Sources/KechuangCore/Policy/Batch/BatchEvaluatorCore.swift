@@ -1,0 +1,76 @@
+import Foundation
+
+/// Reads one CSV row into the evaluation frame and evaluates it; shared by the batch writer and the simulation.
+public final class BatchEvaluatorCore {
+    /// Why a row could not be evaluated, for its `error` cell.
+    public struct RowError: Error, Sendable { public let message: String }
+
+    let prepared: PreparedEvaluation
+    let columns: [(index: Int, slot: Int, variable: VariableDef)]
+    let idColumn: Int
+    let expectedCount: Int
+    public let outputRules: [RuleDef]
+    let outputIndex: [String: Int]
+    let frame: EvalFrame
+    public let ignoredColumns: [String]
+
+    public init(base: RuleBase, date: Day, entity: EntityKind, overlay: ParameterOverlay, header: [String]) throws(DomainError) {
+        guard let id = header.firstIndex(of: "id") else { throw DomainError(.invalidInput, code: "batch.no_id_column", field: "id") }
+        idColumn = id
+        prepared = base.prepare(date: date, entity: entity, overlay: overlay)
+        columns = header.enumerated().compactMap { k, name in
+            guard let slot = base.variableIndex[name], base.variables[slot].entities.contains(entity) else { return nil }
+            return (k, slot, base.variables[slot])
+        }
+        let used = Set(columns.map(\.index) + [id])
+        ignoredColumns = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
+        expectedCount = header.count
+        outputRules = base.rules.filter { $0.entities.contains(entity) }
+        outputIndex = Dictionary(uniqueKeysWithValues: outputRules.enumerated().map { ($1.id, $0) })
+        frame = prepared.makeFrame()
+    }
+
+    public func id(_ fields: [ArraySlice<UInt8>]) -> ArraySlice<UInt8> {
+        idColumn < fields.count ? fields[idColumn] : []
+    }
+
+    /// Outcomes in `outputRules` order, or the reason the row cannot be read.
+    public func evaluate(_ fields: [ArraySlice<UInt8>]) -> Result<[RuleOutcome], RowError> {
+        guard fields.count == expectedCount else {
+            return .failure(RowError(message: "expected \(expectedCount) fields, found \(fields.count)"))
+        }
+        frame.reset()
+        for c in columns {
+            let cell = fields[c.index]
+            if cell.isEmpty { continue }
+            if let v = Self.fastValue(cell, c.variable) { frame.inputs[c.slot] = v; continue }
+            do {
+                if let v = try RuleBase.convert(.text(String(decoding: cell, as: UTF8.self)), to: c.variable, field: c.variable.name) {
+                    frame.inputs[c.slot] = v
+                }
+            } catch {
+                return .failure(RowError(message: "\(c.variable.name): \(error.code)"))
+            }
+        }
+        var out = [RuleOutcome?](repeating: nil, count: outputRules.count)
+        for o in prepared.evaluate(frame) { if let k = outputIndex[o.ruleID] { out[k] = o } }
+        return .success(out.compactMap { $0 })
+    }
+
+    /// Plain numbers and 0/1 flags without building strings; anything else takes the general path.
+    static func fastValue(_ cell: ArraySlice<UInt8>, _ v: VariableDef) -> Value? {
+        switch v.type {
+        case .money, .number:
+            guard let f = Fixed(bytes: cell) else { return nil }
+            if v.type == .money, f.scale > 2 { return nil }
+            if let lo = v.minimum, f < lo { return nil }
+            if let hi = v.maximum, hi < f { return nil }
+            return .num(f)
+        case .bool:
+            guard cell.count == 1 else { return nil }
+            switch cell.first { case UInt8(ascii: "1"): return .bool(true); case UInt8(ascii: "0"): return .bool(false); default: return nil }
+        case .text:
+            return nil
+        }
+    }
+}
