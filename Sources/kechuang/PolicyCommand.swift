@@ -7,7 +7,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Check, test and run the policy rule base.",
-        subcommands: [PolicyTest.self, PolicyRun.self, PolicySimulate.self])
+        subcommands: [PolicyTest.self, PolicyRun.self, PolicySimulate.self, PolicyBenchMatch.self])
 }
 
 /// Loads a rule base or prints every load error with file:line:column and exits 1.

@@ -14,7 +14,7 @@ public final class EvalFrame {
         amounts = Array(repeating: .unknown, count: ruleCount)
     }
 
-    func reset() {
+    public func reset() {
         for i in inputs.indices { inputs[i] = .unknown }
     }
 }

@@ -18,6 +18,9 @@ public final class RuleBase: @unchecked Sendable {
     public let parameterIndex: [String: Int]
     public let ruleIndex: [String: Int]
     let conditionNodes: [[Node]]
+    /// For each ordering comparison among the conditions, its two sides compiled alone, so a trace can say
+    /// how far a failing entity is from the threshold without compiling anything per request.
+    let conditionSides: [[(Node, Node)?]]
     let amountNodes: [Node?]
     /// Parameter slots each rule reads (directly or through rules it depends on).
     public let ruleParameters: [[Int]]
@@ -75,6 +78,7 @@ public final class RuleBase: @unchecked Sendable {
             rules: rIndex.mapValues { ($0, sortedRules[$0].kind.hasAmount) })
 
         var conditionNodes: [[Node]] = []
+        var conditionSides: [[(Node, Node)?]] = []
         var amountNodes: [Node?] = []
         var ruleParameters: [[Int]] = []
         var ruleInputs: [[String]] = []
@@ -101,6 +105,11 @@ public final class RuleBase: @unchecked Sendable {
                 errors.append(PolicyLoadError(rule.position, "rule '\(rule.id)' is a \(rule.kind.rawValue) and needs an 'amount'"))
             }
             conditionNodes.append(conds)
+            conditionSides.append(rule.conditions.map { c in
+                guard case .binary(let op, let a, let b) = c.expr.kind, [.ge, .gt, .le, .lt].contains(op),
+                      let x = try? compiler.compile(a), let y = try? compiler.compile(b) else { return nil }
+                return (x.node, y.node)
+            })
             amountNodes.append(amountNode)
 
             // Inputs and parameters read, including through other rules (already visited: dependency order).
@@ -153,6 +162,7 @@ public final class RuleBase: @unchecked Sendable {
         parameterIndex = pIndex
         ruleIndex = rIndex
         self.conditionNodes = conditionNodes
+        self.conditionSides = conditionSides
         self.amountNodes = amountNodes
         self.ruleParameters = ruleParameters
         self.ruleInputs = ruleInputs

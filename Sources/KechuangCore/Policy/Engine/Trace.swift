@@ -57,7 +57,7 @@ extension PreparedEvaluation {
                 let expr = rule.conditions[c].expr
                 let missing = expr.names.filter { n in base.variableIndex[n].map { f.inputs[$0] == .unknown } ?? false }
                 conditions.append(.init(source: rule.conditions[c].source, substituted: render(expr, f), result: result,
-                                        gap: result == .bool(false) ? gap(expr, f) : nil, missing: missing))
+                                        gap: result == .bool(false) ? gap(rule: i, condition: c, f) : nil, missing: missing))
             }
         }
         let uses = base.ruleParameters[i].map { slot -> RuleTrace.ParameterUse in
@@ -100,13 +100,9 @@ extension PreparedEvaluation {
     }
 
     /// For `a ≥ b` (and the other orderings) that failed, the distance b − a; nil for other conditions.
-    func gap(_ e: Expr, _ f: EvalFrame) -> String? {
-        guard case .binary(let op, let a, let b) = e.kind, [.ge, .gt, .le, .lt].contains(op) else { return nil }
-        let compiler = Compiler(variables: base.variableIndex.mapValues { ($0, base.variables[$0].type) },
-                                parameters: base.parameterIndex.mapValues { ($0, base.parameters[$0].type) },
-                                rules: base.ruleIndex.mapValues { ($0, base.rules[$0].kind.hasAmount) })
-        guard let x = try? compiler.compile(a).node.eval(f), let y = try? compiler.compile(b).node.eval(f),
-              case .num(let l) = x, case .num(let r) = y else { return nil }
+    func gap(rule i: Int, condition c: Int, _ f: EvalFrame) -> String? {
+        guard case .binary(let op, _, _) = base.rules[i].conditions[c].expr.kind, let (a, b) = base.conditionSides[i][c],
+              case .num(let l)? = try? a.eval(f), case .num(let r)? = try? b.eval(f) else { return nil }
         let d = (op == .ge || op == .gt) ? try? r - l : try? l - r
         return d.map { ($0.isNegative ? Fixed.zero : $0).description }
     }
