@@ -75,4 +75,7 @@ func routes(_ app: Application) {
     MatchController().register(app)
     MatchAPIController().register(app)
     RuleBaseAdminController().register(app)
+    EntityDataController().register(app)
+    ApplicationController().register(app)
+    ReviewController().register(app)
 }

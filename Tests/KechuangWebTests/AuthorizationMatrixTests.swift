@@ -48,6 +48,14 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/policy/rules": "everyone",
         "GET /admin/policy": "admin",
         "POST /admin/policy/reload": "admin",
+        "GET /organizations/:id/data": "signed-in",
+        "POST /organizations/:id/data": "signed-in",
+        "POST /organizations/:id/data/import": "signed-in",
+        "GET /organizations/:id/match": "signed-in",
+        "POST /organizations/:id/applications": "admin|enterprise|institution",
+        "GET /review/applications": "admin|reviewer",
+        "GET /review/applications/:id": "admin|reviewer",
+        "POST /review/applications/:id/decision": "admin|reviewer",
     ]
 
     static func key(_ route: Route) -> String {

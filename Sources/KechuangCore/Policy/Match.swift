@@ -20,6 +20,11 @@ public struct MatchReport: Sendable {
     public let items: [Item]
     public let missingInputs: [MissingInput]
 
+    /// The same report restricted to one rule (for storing with an application).
+    public func only(_ ruleID: String) -> MatchReport {
+        MatchReport(date: date, entity: entity, ruleBaseVersion: ruleBaseVersion, items: items.filter { $0.rule.id == ruleID }, missingInputs: [])
+    }
+
     /// Total of eligible amounts (awards only, not computations or obligations).
     public var eligibleAwardTotal: Fixed {
         items.filter { $0.outcome.status == .eligible && $0.rule.kind == .award }

@@ -8,5 +8,7 @@ public enum KechuangMigrations {
         M0003CreateAuditLog(),
         M0004CreatePolicyText(),
         M0005CreatePlatformSettings(),
+        M0006CreateEntityFacts(),
+        M0007CreateApplications(),
     ]
 }

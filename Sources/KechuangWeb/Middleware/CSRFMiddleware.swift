@@ -27,7 +27,7 @@ struct CSRFMiddleware: AsyncMiddleware {
     }
 
     static func formToken(_ req: Request) -> String? {
-        guard req.headers.contentType == .urlEncodedForm else { return nil }
+        guard req.headers.contentType == .urlEncodedForm || req.headers.contentType?.type == "multipart" else { return nil }
         return try? req.content.get(String.self, at: field)
     }
 

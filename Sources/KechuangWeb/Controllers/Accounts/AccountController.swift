@@ -16,6 +16,8 @@ struct AccountController {
         let id: String
         let name: String
         let kind: String
+        /// Enterprises and institutions keep yearly data; departments do not.
+        let hasData: Bool
     }
 
     struct PasswordContent: Encodable {
@@ -32,7 +34,7 @@ struct AccountController {
         let me = try req.requireUser()
         guard let user = try await req.accounts.user(id: me.id) else { throw DomainError.unauthenticated }
         let orgs = try await req.accounts.organizations(of: me.id).map {
-            Org(id: $0.id!.uuidString, name: $0.name, kind: req.t("org_kind_\($0.kindRaw)"))
+            Org(id: $0.id!.uuidString, name: $0.name, kind: req.t("org_kind_\($0.kindRaw)"), hasData: $0.kind.entityKind != nil)
         }
         return try await req.page("accounts/account", titleKey: "account_title", content: Content(
             username: user.username, displayName: user.displayName, roleLabel: req.t("role_\(user.roleRaw)"),

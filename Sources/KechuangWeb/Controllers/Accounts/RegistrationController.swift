@@ -57,6 +57,6 @@ struct RegistrationController {
     private func rerender(_ e: any Error, input: InputReader, req: Request) async throws -> Response {
         let view = try await req.page("accounts/register", titleKey: "register_title",
                                       content: content(try FormState(e, values: input.values, req: req), req: req), forms: true)
-        return try await .rerender(view, for: req)
+        return try await .rerender(view, for: req, status: (e as? DomainError)?.kind.status ?? .unprocessableEntity)
     }
 }

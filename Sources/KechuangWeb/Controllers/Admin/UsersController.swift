@@ -78,6 +78,6 @@ struct UsersController {
     private func rerender(_ e: any Error, input: InputReader, req: Request) async throws -> Response {
         let view = try await req.page("admin/user-new", titleKey: "user_new_title",
                                       content: formContent(try FormState(e, values: input.values, req: req), req: req), forms: true)
-        return try await .rerender(view, for: req)
+        return try await .rerender(view, for: req, status: (e as? DomainError)?.kind.status ?? .unprocessableEntity)
     }
 }

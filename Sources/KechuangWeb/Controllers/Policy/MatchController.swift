@@ -44,6 +44,9 @@ struct MatchController {
         let potential: String?
         let missingLabels: [String]
         let conditions: [ConditionView]
+        /// Shown on an organisation's own match: eligible awards it has not applied for yet.
+        let canApply: Bool
+        let alreadyApplied: Bool
     }
 
     struct ConditionView: Encodable {
@@ -105,7 +108,8 @@ struct MatchController {
         }
     }
 
-    func view(_ r: MatchReport, base: RuleBase, req: Request) -> ReportView {
+    /// `applying`: rule ids already applied for, when the viewer may apply; nil on the public page.
+    func view(_ r: MatchReport, base: RuleBase, req: Request, applying applied: Set<String>? = nil) -> ReportView {
         let json = MatchJSON(r)
         let en = req.lang == .en
         let items = json.results.map { res in
@@ -116,7 +120,9 @@ struct MatchController {
             return ItemView(json: res, title: en ? res.titleEn : res.title, articleLabel: req.t("cite_article", ["n": String(res.article)]), statusLabel: req.t("status_\(res.status)"),
                             statusClass: res.status.replacingOccurrences(of: "_", with: "-"),
                             amount: res.amount.flatMap { Money(yuanString: $0)?.display }, potential: res.potentialAmount.flatMap { Money(yuanString: $0)?.display },
-                            missingLabels: res.missingInputs.map { n in base.variable(n).map { en ? $0.labelEn : $0.label } ?? n }, conditions: conds)
+                            missingLabels: res.missingInputs.map { n in base.variable(n).map { en ? $0.labelEn : $0.label } ?? n }, conditions: conds,
+                            canApply: applied != nil && res.status == "eligible" && res.kind == "award" && !(applied!.contains(res.rule)),
+                            alreadyApplied: applied?.contains(res.rule) ?? false)
         }
         return ReportView(total: Money(yuanString: json.eligibleAwardTotal)?.display ?? json.eligibleAwardTotal,
                           eligibleCount: json.results.filter { $0.status == "eligible" }.count,

@@ -1,0 +1,94 @@
+import Foundation
+
+/// One yearly value of an organisation (R&D expense 2024, …) and where it comes from.
+public struct EntityFact: Sendable, Equatable {
+    public let year: Int
+    public let variable: String
+    /// Exact text of the value as checked against the variable ("1234567.80", "true", "national").
+    public let value: String
+    /// "self-declared" or the department that supplied it.
+    public let source: String
+    public let verified: Bool
+
+    public static let selfDeclared = "self-declared"
+
+    public init(year: Int, variable: String, value: String, source: String, verified: Bool) {
+        self.year = year
+        self.variable = variable
+        self.value = value
+        self.source = source
+        self.verified = verified
+    }
+}
+
+/// Turns yearly facts into rule inputs and checks typed entries against the rule base's variables.
+public enum EntityData {
+    public static let years = 2000...2100
+
+    /// Inputs for evaluating `year`: each variable's value that year; `x_last_year` variables take `x` of the year before.
+    public static func inputs(from facts: [EntityFact], year: Int, base: RuleBase, entity: EntityKind) -> [String: Value] {
+        var out: [String: Value] = [:]
+        let byKey = Dictionary(facts.map { ("\($0.year)/\($0.variable)", $0) }, uniquingKeysWith: { a, _ in a })
+        for v in base.variables where v.entities.contains(entity) {
+            var fact = byKey["\(year)/\(v.name)"]
+            if v.name.hasSuffix("_last_year"), fact == nil {
+                fact = byKey["\(year - 1)/\(String(v.name.dropLast("_last_year".count)))"]
+            }
+            if let fact, let value = try? RuleBase.convert(.text(fact.value), to: v, field: v.name) { out[v.name] = value }
+        }
+        return out
+    }
+
+    /// Checks a set of entered values for one year; every bad field is reported with its name.
+    /// Empty values mean "remove this value". Returns normalised text per variable (nil to remove).
+    public static func check(_ raw: [String: String], year: Int?, base: RuleBase, entity: EntityKind) throws(ValidationErrors) -> (Int, [String: String?]) {
+        var errors: [DomainError] = []
+        if year == nil || !years.contains(year!) {
+            errors.append(.invalid("year", "field.out_of_range", ["min": String(years.lowerBound), "max": String(years.upperBound)]))
+        }
+        var out: [String: String?] = [:]
+        for (name, text) in raw.sorted(by: { $0.key < $1.key }) {
+            guard let v = base.variable(name), v.entities.contains(entity), !v.name.hasSuffix("_last_year") else {
+                errors.append(.invalid(name, "policy.unknown_variable", ["name": String(name.prefix(40))]))
+                continue
+            }
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { out[name] = .some(nil); continue }
+            do throws(DomainError) {
+                if let value = try RuleBase.convert(.text(trimmed), to: v, field: name) { out[name] = .some(value.storageText) }
+            } catch {
+                errors.append(error)
+            }
+        }
+        if !errors.isEmpty { throw ValidationErrors(errors) }
+        return (year!, out)
+    }
+
+    /// The variables an organisation of this kind keeps yearly (the `_last_year` ones are derived).
+    public static func variables(for entity: EntityKind, in base: RuleBase) -> [VariableDef] {
+        base.variables.filter { $0.entities.contains(entity) && !$0.name.hasSuffix("_last_year") }
+    }
+}
+
+extension Value {
+    /// How a value is stored: exact decimal text, true/false, or the text itself.
+    public var storageText: String {
+        switch self {
+        case .unknown: ""
+        case .bool(let b): b ? "true" : "false"
+        case .num(let f): f.description
+        case .text(let s): s
+        }
+    }
+}
+
+extension OrganizationKind {
+    /// The rule-base entity an organisation of this kind is evaluated as.
+    public var entityKind: EntityKind? {
+        switch self {
+        case .enterprise: .enterprise
+        case .institution: .institution
+        case .department: nil
+        }
+    }
+}

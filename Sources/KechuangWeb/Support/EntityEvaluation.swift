@@ -1,0 +1,53 @@
+import Foundation
+import KechuangCore
+import KechuangStore
+import Vapor
+
+/// Evaluates the rule base for an organisation from its stored yearly data.
+struct EntityEvaluation {
+    let report: MatchReport
+    let dataYear: Int
+    let availableYears: [Int]
+    let inputs: [String: Value]
+    /// Where each input came from: "2024 · 市税务局 ✓".
+    let sources: [String: String]
+
+    static func run(req: Request, org: OrganizationRecord, kind: EntityKind, year: Int?) async throws -> EntityEvaluation {
+        let base = try req.services.rules.require()
+        let records = try await EntityDataStore(db: req.db).facts(organizationID: org.id!)
+        let facts = records.map(EntityDataStore.domain)
+        let years = Array(Set(facts.map(\.year))).sorted(by: >)
+        let dataYear = year ?? years.first ?? (Int(ChinaTime.dateString(Date()).prefix(4))! - 1)
+        let inputs = EntityData.inputs(from: facts, year: dataYear, base: base, entity: kind)
+        var sources: [String: String] = [:]
+        for name in inputs.keys {
+            let own = facts.first { $0.year == dataYear && $0.variable == name }
+            let prev = name.hasSuffix("_last_year") ? facts.first { $0.year == dataYear - 1 && $0.variable == String(name.dropLast(10)) } : nil
+            if let f = own ?? prev { sources[name] = "\(f.year) · \(f.source)\(f.verified ? " ✓" : "")" }
+        }
+        let today = Day(ChinaTime.dateString(Date()))!
+        return EntityEvaluation(report: MatchReport.run(base: base, entity: kind, date: today, inputs: inputs),
+                                dataYear: dataYear, availableYears: years, inputs: inputs, sources: sources)
+    }
+
+    struct InputUsed: Codable {
+        let name: String
+        let value: String
+        let source: String
+    }
+
+    /// What to store with an application or decision for one rule.
+    func computation(ruleID: String) -> ApplicationStore.Computation? {
+        guard let item = report.items.first(where: { $0.rule.id == ruleID }) else { return nil }
+        let inputsUsed = inputs.keys.sorted().compactMap { n in inputs[n].map { InputUsed(name: n, value: $0.storageText, source: sources[n] ?? "") } }
+        let json = MatchJSON(report.only(ruleID))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let traceJSON = (try? encoder.encode(json.results[0].trace)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let inputsJSON = (try? encoder.encode(inputsUsed)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return .init(ruleID: ruleID, ruleTitle: item.rule.title, article: item.rule.article, dataYear: dataYear,
+                     evaluationDate: report.date.description, status: item.outcome.status,
+                     amountFen: try? item.outcome.amount?.fen(), provisional: item.rule.kind.hasAmount && item.trace.provisional,
+                     ruleBaseVersion: report.ruleBaseVersion, inputsJSON: inputsJSON, traceJSON: traceJSON)
+    }
+}
