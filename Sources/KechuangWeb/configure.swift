@@ -53,6 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(CurrentUserMiddleware())
     app.middleware.use(CSRFMiddleware())
 
+    if config.runJobs { app.lifecycle.use(JobWorker()) }
     routes(app)
 }
 
@@ -78,4 +79,5 @@ func routes(_ app: Application) {
     EntityDataController().register(app)
     ApplicationController().register(app)
     ReviewController().register(app)
+    PolicyRunController().register(app)
 }

@@ -56,6 +56,11 @@ struct AuthorizationMatrixTests {
         "GET /review/applications": "admin|reviewer",
         "GET /review/applications/:id": "admin|reviewer",
         "POST /review/applications/:id/decision": "admin|reviewer",
+        "GET /admin/policy/runs": "admin",
+        "POST /admin/policy/runs": "admin",
+        "GET /admin/policy/runs/:id": "admin",
+        "GET /admin/policy/runs/:id/files/:name": "admin",
+        "GET /api/v1/jobs/:id": "admin",
     ]
 
     static func key(_ route: Route) -> String {
@@ -68,6 +73,7 @@ struct AuthorizationMatrixTests {
             case ":id": UUID().uuidString
             case ":number": "7"
             case ":code": "en"
+            case ":name": "results.csv"
             default: c.description
             }
         }.joined(separator: "/")

@@ -28,6 +28,8 @@ public struct AppConfig: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Where `data/` and `Resources/` are found; the package root when run with `swift run`.
     public var resourceDirectory: String
+    /// Run the background-job worker in this process (tests run jobs inline instead).
+    public var runJobs: Bool = true
 
     public enum LogFormat: String, Sendable { case text, json }
 

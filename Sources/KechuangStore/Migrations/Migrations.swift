@@ -10,5 +10,6 @@ public enum KechuangMigrations {
         M0005CreatePlatformSettings(),
         M0006CreateEntityFacts(),
         M0007CreateApplications(),
+        M0008CreateJobs(),
     ]
 }

@@ -70,6 +70,7 @@ enum Navigation {
             if user.role == .admin {
                 entries.append(("/admin/users", "nav_users"))
                 entries.append(("/admin/policy", "nav_admin_policy"))
+                entries.append(("/admin/policy/runs", "nav_runs"))
                 entries.append(("/admin/audit", "nav_audit"))
             }
         }

@@ -29,6 +29,7 @@ func withPlatform(demo: Bool = true, _ body: (Application) async throws -> Void)
     let (config, schema) = testConfig()
     var cfg = config
     cfg.loadDemoData = demo
+    cfg.runJobs = false
     let app = try await Application.make(.testing)
     do {
         try await configure(app, config: cfg)
