@@ -30,41 +30,86 @@ struct PolicyRun: ParsableCommand {
         var fields: [ArraySlice<UInt8>] = []
         try CSVFields.split(headerLine, into: &fields)
         let header = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-        let batch: BatchEvaluator
-        do { batch = try BatchEvaluator(base: base, date: day, entity: kind, overlay: overlay, header: header) } catch {
-            throw ValidationError("the input needs an 'id' column")
+        // One evaluator per core: rows are independent, so a batch of lines is split in two and the halves are
+        // written back in input order.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        var lanes: [Lane] = []
+        for _ in 0..<workers {
+            do { lanes.append(Lane(try BatchEvaluator(base: base, date: day, entity: kind, overlay: overlay, header: header))) } catch {
+                throw ValidationError("the input needs an 'id' column")
+            }
         }
-        if !batch.ignoredColumns.isEmpty {
-            FileHandle.standardError.write(Data("note: columns that are not \(kind.rawValue) variables are ignored: \(batch.ignoredColumns.joined(separator: ", "))\n".utf8))
+        if !lanes[0].batch.ignoredColumns.isEmpty {
+            FileHandle.standardError.write(Data("note: columns that are not \(kind.rawValue) variables are ignored: \(lanes[0].batch.ignoredColumns.joined(separator: ", "))\n".utf8))
         }
-        var buffer: [UInt8] = Array((batch.outputHeader + "\n").utf8)
-        buffer.reserveCapacity(1 << 20)
+        out.write(Data((lanes[0].batch.outputHeader + "\n").utf8))
         let progress = Progress(total: reader.size)
         let started = Date()
-        while let line = reader.next() {
-            if line.isEmpty { continue }
-            do {
-                try CSVFields.split(line, into: &fields)
-                batch.process(fields, into: &buffer)
-            } catch {
-                batch.process([], into: &buffer)
+        let batchSize = 32_768
+        var lines: [ArraySlice<UInt8>] = []
+        lines.reserveCapacity(batchSize)
+        var finished = false
+        while !finished {
+            lines.removeAll(keepingCapacity: true)
+            while lines.count < batchSize, let line = reader.next() {
+                if !line.isEmpty { lines.append(line) }
             }
-            if buffer.count >= 1 << 20 {
-                out.write(Data(buffer))
-                buffer.removeAll(keepingCapacity: true)
-                progress.update(reader.offset, rows: batch.summary.rows)
+            finished = lines.count < batchSize
+            if lines.isEmpty { break }
+            let work = Work(lines: lines, lanes: lanes)
+            DispatchQueue.concurrentPerform(iterations: lanes.count) { k in work.run(lane: k) }
+            for lane in lanes {
+                out.write(Data(lane.buffer))
+                lane.buffer.removeAll(keepingCapacity: true)
             }
+            progress.update(reader.offset, rows: lanes.reduce(0) { $0 + $1.batch.summary.rows })
         }
-        out.write(Data(buffer))
-        progress.finish(rows: batch.summary.rows)
+        progress.finish(rows: lanes.reduce(0) { $0 + $1.batch.summary.rows })
 
-        let s = batch.summary
-        var report = "\(s.rows) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, \(s.badRows) bad rows, date \(day), rule base \(base.version)\n"
-        for (k, rule) in batch.outputRules.enumerated() {
-            let total = rule.kind.hasAmount ? ", total \(s.totals[k].yuanString) yuan" : ""
-            report += "  \(rule.id): \(s.eligible[k]) eligible, \(s.undetermined[k]) undetermined\(total)\n"
+        let summaries = lanes.map(\.batch.summary)
+        let rows = summaries.reduce(0) { $0 + $1.rows }, bad = summaries.reduce(0) { $0 + $1.badRows }
+        var report = "\(rows) rows in \(String(format: "%.2f", Date().timeIntervalSince(started))) s on \(lanes.count) cores, \(bad) bad rows, date \(day), rule base \(base.version)\n"
+        for (k, rule) in lanes[0].batch.outputRules.enumerated() {
+            let eligible = summaries.reduce(0) { $0 + $1.eligible[k] }, undetermined = summaries.reduce(0) { $0 + $1.undetermined[k] }
+            let total = summaries.reduce(Fixed.zero) { (try? $0 + $1.totals[k]) ?? $0 }
+            report += "  \(rule.id): \(eligible) eligible, \(undetermined) undetermined\(rule.kind.hasAmount ? ", total \(total.yuanString) yuan" : "")\n"
         }
         FileHandle.standardError.write(Data(report.utf8))
+    }
+}
+
+/// One core's evaluator and output buffer.
+final class Lane: @unchecked Sendable {
+    let batch: BatchEvaluator
+    var buffer: [UInt8] = []
+    var fields: [ArraySlice<UInt8>] = []
+    init(_ batch: BatchEvaluator) {
+        self.batch = batch
+        buffer.reserveCapacity(1 << 21)
+    }
+}
+
+/// A batch of lines shared by the lanes; lane k takes the k-th contiguous share, so output order is kept.
+final class Work: @unchecked Sendable {
+    let lines: [ArraySlice<UInt8>]
+    let lanes: [Lane]
+    init(lines: [ArraySlice<UInt8>], lanes: [Lane]) {
+        self.lines = lines
+        self.lanes = lanes
+    }
+
+    func run(lane k: Int) {
+        let lane = lanes[k]
+        let share = (lines.count + lanes.count - 1) / lanes.count
+        let range = min(lines.count, k * share)..<min(lines.count, (k + 1) * share)
+        for i in range {
+            do {
+                try CSVFields.split(lines[i], into: &lane.fields)
+            } catch {
+                lane.fields.removeAll()
+            }
+            lane.batch.process(lane.fields, into: &lane.buffer)
+        }
     }
 }
 

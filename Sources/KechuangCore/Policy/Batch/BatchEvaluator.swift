@@ -33,21 +33,19 @@ public final class BatchEvaluator {
     public func process(_ fields: [ArraySlice<UInt8>], into out: inout [UInt8]) {
         summary.rows += 1
         out.append(contentsOf: core.id(fields))
-        let outcomes: [RuleOutcome]
-        switch core.evaluate(fields) {
-        case .success(let o): outcomes = o
-        case .failure(let problem):
+        if let problem = core.evaluate(fields) {
             summary.badRows += 1
             for _ in outputRules { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: ","))
-            out.append(contentsOf: Array(CSVFields.escape(problem.message).utf8))
+            out.append(contentsOf: CSVFields.escape(problem.message).utf8)
             out.append(UInt8(ascii: "\n"))
             return
         }
         var rowError: String?
-        for (k, rule) in outputRules.enumerated() {
+        for (k, i) in core.outputIndices.enumerated() {
             out.append(UInt8(ascii: ","))
-            let o = outcomes[k]
+            let o = core.outcomes[i]
+            let rule = core.outputRules[k]
             if let e = o.error { rowError = "\(rule.id): \(e)" }
             switch o.status {
             case .undetermined:
@@ -55,17 +53,17 @@ public final class BatchEvaluator {
                 continue
             case .eligible:
                 summary.eligible[k] += 1
-                if let a = o.amount { summary.totals[k] = (try? summary.totals[k] + a) ?? summary.totals[k] }
+                if rule.kind.hasAmount, let t = try? summary.totals[k] + o.amount { summary.totals[k] = t }
             default: break
             }
             if rule.kind.hasAmount {
-                (o.status == .eligible ? (o.amount ?? .zero) : Fixed.zero).appendYuan(to: &out)
+                (o.status == .eligible ? o.amount : Fixed.zero).appendYuan(to: &out)
             } else {
                 out.append(o.status == .eligible ? UInt8(ascii: "1") : UInt8(ascii: "0"))
             }
         }
         out.append(UInt8(ascii: ","))
-        if let rowError { out.append(contentsOf: Array(CSVFields.escape(rowError).utf8)) }
+        if let rowError { out.append(contentsOf: CSVFields.escape(rowError).utf8) }
         out.append(UInt8(ascii: "\n"))
     }
 }

@@ -10,8 +10,11 @@ public final class BatchEvaluatorCore {
     let idColumn: Int
     let expectedCount: Int
     public let outputRules: [RuleDef]
-    let outputIndex: [String: Int]
+    /// Rule indices of `outputRules`, to read the outcome buffer.
+    public let outputIndices: [Int]
     let frame: EvalFrame
+    /// The last row's outcomes, indexed by rule index (valid after a successful `evaluate`).
+    public private(set) var outcomes: [FastOutcome]
     public let ignoredColumns: [String]
 
     public init(base: RuleBase, date: Day, entity: EntityKind, overlay: ParameterOverlay, header: [String]) throws(DomainError) {
@@ -25,19 +28,20 @@ public final class BatchEvaluatorCore {
         let used = Set(columns.map(\.index) + [id])
         ignoredColumns = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
         expectedCount = header.count
-        outputRules = base.rules.filter { $0.entities.contains(entity) }
-        outputIndex = Dictionary(uniqueKeysWithValues: outputRules.enumerated().map { ($1.id, $0) })
+        outputIndices = prepared.applicable
+        outputRules = outputIndices.map { base.rules[$0] }
         frame = prepared.makeFrame()
+        outcomes = prepared.makeBuffer()
     }
 
     public func id(_ fields: [ArraySlice<UInt8>]) -> ArraySlice<UInt8> {
         idColumn < fields.count ? fields[idColumn] : []
     }
 
-    /// Outcomes in `outputRules` order, or the reason the row cannot be read.
-    public func evaluate(_ fields: [ArraySlice<UInt8>]) -> Result<[RuleOutcome], RowError> {
+    /// Evaluates one row into `outcomes`, or gives the reason the row cannot be read.
+    public func evaluate(_ fields: [ArraySlice<UInt8>]) -> RowError? {
         guard fields.count == expectedCount else {
-            return .failure(RowError(message: "expected \(expectedCount) fields, found \(fields.count)"))
+            return RowError(message: "expected \(expectedCount) fields, found \(fields.count)")
         }
         frame.reset()
         for c in columns {
@@ -49,12 +53,11 @@ public final class BatchEvaluatorCore {
                     frame.inputs[c.slot] = v
                 }
             } catch {
-                return .failure(RowError(message: "\(c.variable.name): \(error.code)"))
+                return RowError(message: "\(c.variable.name): \(error.code)")
             }
         }
-        var out = [RuleOutcome?](repeating: nil, count: outputRules.count)
-        for o in prepared.evaluate(frame) { if let k = outputIndex[o.ruleID] { out[k] = o } }
-        return .success(out.compactMap { $0 })
+        prepared.evaluate(frame, into: &outcomes)
+        return nil
     }
 
     /// Plain numbers and 0/1 flags without building strings; anything else takes the general path.

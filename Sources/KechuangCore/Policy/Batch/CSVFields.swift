@@ -80,14 +80,18 @@ extension Fixed {
 
     /// Appends the value as yuan with exactly two decimals ("2271909.30"), rounding half-up if needed.
     public func appendYuan(to out: inout [UInt8]) {
-        let fen = (try? rounded(scale: 2, .halfUp).units) ?? 0
+        let fen = scale == 2 ? units : ((try? rounded(scale: 2, .halfUp).units) ?? 0)
         var m = fen.magnitude
         if fen < 0 { out.append(UInt8(ascii: "-")) }
         let cents = m % 100
         m /= 100
-        var digits: [UInt8] = []
-        repeat { digits.append(UInt8(48 + m % 10)); m /= 10 } while m > 0
-        out.append(contentsOf: digits.reversed())
+        // Digits of the whole part, most significant first, without a temporary array.
+        var divisor: UInt64 = 1
+        while divisor <= m / 10 { divisor *= 10 }
+        repeat {
+            out.append(UInt8(48 + (m / divisor) % 10))
+            divisor /= 10
+        } while divisor > 0
         out.append(UInt8(ascii: "."))
         out.append(UInt8(48 + cents / 10))
         out.append(UInt8(48 + cents % 10))

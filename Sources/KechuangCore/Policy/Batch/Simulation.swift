@@ -44,14 +44,14 @@ public final class Simulation {
 
     public func add(_ fields: [ArraySlice<UInt8>]) {
         rows += 1
-        guard case .success(let before) = baseline.evaluate(fields), case .success(let after) = variant.evaluate(fields) else { badRows += 1; return }
+        guard baseline.evaluate(fields) == nil, variant.evaluate(fields) == nil else { badRows += 1; return }
         var rowBefore = Fixed.zero, rowAfter = Fixed.zero
-        for k in rules.indices where baseline.outputRules[k].kind == .award {
-            let b = before[k], a = after[k]
+        for (k, i) in baseline.outputIndices.enumerated() where baseline.outputRules[k].kind == .award {
+            let b = baseline.outcomes[i], a = variant.outcomes[i]
             if b.status == .eligible { rules[k].eligibleBefore += 1 }
             if a.status == .eligible { rules[k].eligibleAfter += 1 }
-            let bv = b.status == .eligible ? (b.amount ?? .zero) : .zero
-            let av = a.status == .eligible ? (a.amount ?? .zero) : .zero
+            let bv = b.status == .eligible ? b.amount : .zero
+            let av = a.status == .eligible ? a.amount : .zero
             rules[k].before = (try? rules[k].before + bv) ?? rules[k].before
             rules[k].after = (try? rules[k].after + av) ?? rules[k].after
             if bv < av { rules[k].winners += 1 } else if av < bv { rules[k].losers += 1 }

@@ -29,6 +29,18 @@ public struct RuleOutcome: Sendable, Equatable {
 /// Parameter overrides for what-if runs: a name and the value to use on every date.
 public typealias ParameterOverlay = [String: Value]
 
+/// The result of one rule without explanations: what batch runs need, kept in a reusable buffer.
+public struct FastOutcome: Sendable {
+    public var status: RuleOutcome.Status = .notInForce
+    public var amount: Fixed = .zero
+    public var potential: Fixed?
+    public var error: EvalError?
+    /// Rule index of the exclusive-group winner that superseded this one, or -1.
+    public var supersededBy: Int = -1
+    /// The amount before a cap group cut it, when it did.
+    public var reducedFrom: Fixed?
+}
+
 /// Everything fixed for one evaluation date, entity kind and overlay; reused across many entities.
 public final class PreparedEvaluation: @unchecked Sendable {
     public let base: RuleBase
@@ -38,6 +50,12 @@ public final class PreparedEvaluation: @unchecked Sendable {
     /// Rules of this entity kind that are in force on the date, in dependency order.
     let active: [Int]
     let inactive: [Int]
+    /// All rules of this entity kind, in rule-base order.
+    public let applicable: [Int]
+    /// Exclusive groups among active rules: each a list of rule indices (only groups with 2+ members).
+    let exclusiveGroups: [[Int]]
+    /// Cap groups among active rules: limit and members in rule order.
+    let capGroups: [(limit: Fixed, members: [Int], id: String)]
 
     init(base: RuleBase, date: Day, entity: EntityKind, overlay: ParameterOverlay) {
         self.base = base
@@ -53,113 +71,125 @@ public final class PreparedEvaluation: @unchecked Sendable {
         }
         self.active = active
         self.inactive = inactive
+        applicable = (active + inactive).sorted()
+        exclusiveGroups = Dictionary(grouping: active.filter { base.rules[$0].exclusiveGroup != nil }, by: { base.rules[$0].exclusiveGroup! })
+            .values.filter { $0.count > 1 }.map { $0.sorted() }
+        capGroups = base.capGroups.compactMap { g in
+            guard let slot = base.parameterIndex[g.parameter], case .num(let limit) = params[slot] else { return nil }
+            let members = active.filter { base.rules[$0].capGroup == g.id }
+            return members.isEmpty ? nil : (limit, members, g.id)
+        }
     }
 
     public func makeFrame() -> EvalFrame {
         EvalFrame(inputCount: base.variables.count, params: params, ruleCount: base.rules.count)
     }
 
-    /// Evaluates every rule for the inputs already placed in `frame.inputs`.
-    public func evaluate(_ f: EvalFrame) -> [RuleOutcome] {
-        var outcomes: [RuleOutcome] = []
-        outcomes.reserveCapacity(active.count + inactive.count)
+    /// A buffer for `evaluate(_:into:)`, indexed by rule index.
+    public func makeBuffer() -> [FastOutcome] { Array(repeating: FastOutcome(), count: base.rules.count) }
+
+    /// Evaluates every applicable rule into `out` (indexed by rule index) without allocating: the batch path.
+    public func evaluate(_ f: EvalFrame, into out: inout [FastOutcome]) {
         for i in inactive {
             f.eligible[i] = .bool(false)
             f.amounts[i] = .num(.zero)
+            out[i] = FastOutcome()
         }
         for i in active {
-            outcomes.append(evaluateRule(i, f))
-        }
-        applyGroups(&outcomes, f)
-        for i in inactive {
-            outcomes.append(RuleOutcome(ruleID: base.rules[i].id, status: .notInForce, amount: nil, potentialAmount: nil, missing: [], note: nil, error: nil))
-        }
-        return outcomes
-    }
-
-    func evaluateRule(_ i: Int, _ f: EvalFrame) -> RuleOutcome {
-        let rule = base.rules[i]
-        var out = RuleOutcome(ruleID: rule.id, status: .eligible, amount: nil, potentialAmount: nil, missing: [], note: nil, error: nil)
-        do {
-            var eligibility = Value.bool(true)
-            var unknownConditions: [Int] = []
-            for (c, node) in base.conditionNodes[i].enumerated() {
-                let v = try node.eval(f)
-                if v == .bool(false) { eligibility = .bool(false); break }
-                if v == .unknown { eligibility = .unknown; unknownConditions.append(c) }
-            }
-            var amount: Fixed?
-            if eligibility != .bool(false), let node = base.amountNodes[i] {
-                if case .num(let a) = try node.eval(f) {
-                    do { amount = try a.rounded(scale: 2, rule.rounding) } catch { throw EvalError.arithmetic(error) }
-                } else if eligibility == .bool(true) {
-                    eligibility = .unknown
-                    unknownConditions.append(-1)
+            var o = FastOutcome()
+            do throws(EvalError) {
+                var eligibility = Value.bool(true)
+                for node in base.conditionNodes[i] {
+                    let v = try node.eval(f)
+                    if v == .bool(false) { eligibility = v; break }
+                    if v == .unknown { eligibility = .unknown }
                 }
+                var amount: Fixed?
+                if eligibility != .bool(false), let node = base.amountNodes[i] {
+                    if case .num(let a) = try node.eval(f) {
+                        do { amount = try a.rounded(scale: 2, base.rules[i].rounding) } catch { throw EvalError.arithmetic(error) }
+                    } else if eligibility == .bool(true) {
+                        eligibility = .unknown
+                    }
+                }
+                switch eligibility {
+                case .bool(true): o.status = .eligible; o.amount = amount ?? .zero
+                case .bool(false): o.status = .notEligible
+                default: o.status = .undetermined; o.potential = amount
+                }
+            } catch {
+                o.status = .undetermined
+                o.error = error
             }
-            switch eligibility {
-            case .bool(true):
-                out.amount = amount
-            case .bool(false):
-                out.status = .notEligible
-            default:
-                out.status = .undetermined
-                out.potentialAmount = amount
-                out.missing = missingInputs(i, unknownConditions, f)
-            }
-        } catch {
-            out.status = .undetermined
-            out.error = "\(error)"
+            f.eligible[i] = o.status == .eligible ? .bool(true) : (o.status == .notEligible ? .bool(false) : .unknown)
+            f.amounts[i] = o.status == .eligible ? .num(o.amount) : (o.status == .notEligible ? .num(.zero) : .unknown)
+            out[i] = o
         }
-        f.eligible[i] = out.status == .eligible ? .bool(true) : (out.status == .notEligible ? .bool(false) : .unknown)
-        f.amounts[i] = out.status == .eligible ? .num(out.amount ?? .zero) : (out.status == .notEligible ? .num(.zero) : .unknown)
-        return out
+        applyGroups(&out)
     }
 
-    /// The missing inputs behind undecided conditions (index -1: the amount), through rule references too.
-    func missingInputs(_ i: Int, _ conditions: [Int], _ f: EvalFrame) -> [String] {
+    /// 就高不重复 first (the highest amount stays, ties to the earlier rule), then cap groups in rule order.
+    func applyGroups(_ out: inout [FastOutcome]) {
+        for members in exclusiveGroups {
+            let eligible = members.filter { out[$0].status == .eligible }
+            guard eligible.count > 1 else { continue }
+            var best = eligible[0]
+            for k in eligible.dropFirst() where out[best].amount < out[k].amount { best = k }
+            for k in eligible where k != best {
+                out[k].status = .superseded
+                out[k].supersededBy = best
+                out[k].potential = out[k].amount
+                out[k].amount = .zero
+            }
+        }
+        for group in capGroups {
+            var remaining = group.limit
+            for k in group.members where out[k].status == .eligible {
+                let a = out[k].amount
+                if remaining < a {
+                    out[k].reducedFrom = a
+                    out[k].amount = max(remaining, .zero)
+                }
+                remaining = (try? remaining - out[k].amount) ?? .zero
+            }
+        }
+    }
+
+    /// Evaluates every rule for the inputs in `frame.inputs`, with missing inputs and group notes filled in.
+    public func evaluate(_ f: EvalFrame) -> [RuleOutcome] {
+        var buffer = makeBuffer()
+        evaluate(f, into: &buffer)
+        return (active + inactive).map { i in
+            let o = buffer[i]
+            var out = RuleOutcome(ruleID: base.rules[i].id, status: o.status, amount: o.status == .eligible ? o.amount : nil,
+                                  potentialAmount: o.potential, missing: [], note: nil, error: o.error.map { "\($0)" })
+            if o.status == .undetermined && o.error == nil { out.missing = missingInputs(i, f) }
+            if o.supersededBy >= 0 {
+                out.note = "superseded by \(base.rules[o.supersededBy].id) (\(base.rules[i].exclusiveGroup ?? ""): 就高不重复)"
+            }
+            if let from = o.reducedFrom {
+                out.note = "reduced from \(from.yuanString) to \(o.amount.yuanString) by \(base.rules[i].capGroup ?? "")"
+            }
+            return out
+        }
+    }
+
+    /// The missing inputs behind the rule's undecided conditions (and its amount), through rule references too.
+    func missingInputs(_ i: Int, _ f: EvalFrame) -> [String] {
         let rule = base.rules[i]
+        var exprs: [Expr] = []
+        for (c, node) in base.conditionNodes[i].enumerated() where (try? node.eval(f)) == .unknown { exprs.append(rule.conditions[c].expr) }
+        if let a = rule.amount, let node = base.amountNodes[i], (try? node.eval(f)) == .unknown { exprs.append(a) }
         var names = Set<String>()
-        for c in conditions {
-            let exprNames = c < 0 ? (rule.amount?.names ?? []) : rule.conditions[c].expr.names
-            for n in exprNames {
-                if let slot = base.variableIndex[n], f.inputs[slot] == .unknown { names.insert(n) }
-                for suffix in [".amount", ".eligible"] where n.hasSuffix(suffix) {
-                    if let dep = base.ruleIndex[String(n.dropLast(suffix.count))] {
-                        names.formUnion(base.ruleInputs[dep].filter { f.inputs[base.variableIndex[$0]!] == .unknown })
-                    }
+        for n in exprs.flatMap(\.names) {
+            if let slot = base.variableIndex[n], f.inputs[slot] == .unknown { names.insert(n) }
+            for suffix in [".amount", ".eligible"] where n.hasSuffix(suffix) {
+                if let dep = base.ruleIndex[String(n.dropLast(suffix.count))] {
+                    names.formUnion(base.ruleInputs[dep].filter { f.inputs[base.variableIndex[$0]!] == .unknown })
                 }
             }
         }
         return names.sorted()
-    }
-
-    /// 就高不重复 first, then cap groups, in rule order.
-    func applyGroups(_ outcomes: inout [RuleOutcome], _ f: EvalFrame) {
-        var byGroup: [String: [Int]] = [:]
-        for (k, o) in outcomes.enumerated() {
-            if let g = base.rule(o.ruleID)?.exclusiveGroup, o.status == .eligible { byGroup[g, default: []].append(k) }
-        }
-        for (group, members) in byGroup where members.count > 1 {
-            let best = members.max { (outcomes[$0].amount ?? .zero) < (outcomes[$1].amount ?? .zero) }!
-            for k in members where k != best {
-                outcomes[k].status = .superseded
-                outcomes[k].note = "superseded by \(outcomes[best].ruleID) (\(group): 就高不重复)"
-                outcomes[k].potentialAmount = outcomes[k].amount
-                outcomes[k].amount = nil
-            }
-        }
-        for group in base.capGroups {
-            guard let slot = base.parameterIndex[group.parameter], case .num(var remaining) = params[slot] else { continue }
-            for k in outcomes.indices where outcomes[k].status == .eligible && base.rule(outcomes[k].ruleID)?.capGroup == group.id {
-                let a = outcomes[k].amount ?? .zero
-                if remaining < a {
-                    outcomes[k].note = "reduced from \(a.yuanString) to \(max(remaining, .zero).yuanString) by \(group.id)"
-                    outcomes[k].amount = max(remaining, .zero)
-                }
-                remaining = (try? remaining - (outcomes[k].amount ?? .zero)) ?? .zero
-            }
-        }
     }
 }
 
