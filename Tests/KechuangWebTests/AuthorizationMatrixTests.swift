@@ -61,6 +61,8 @@ struct AuthorizationMatrixTests {
         "GET /admin/policy/runs/:id": "admin",
         "GET /admin/policy/runs/:id/files/:name": "admin",
         "GET /api/v1/jobs/:id": "admin",
+        "GET /api/v1/jobs/:id/files/:name": "admin",
+        "POST /api/v1/policy/runs": "admin",
     ]
 
     static func key(_ route: Route) -> String {

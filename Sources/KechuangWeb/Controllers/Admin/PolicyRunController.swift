@@ -41,6 +41,21 @@ struct PolicyRunController {
         r.on(.GET, "admin", "policy", "runs", ":id", access: .admin, use: show)
         r.on(.GET, "admin", "policy", "runs", ":id", "files", ":name", access: .admin, use: download)
         r.on(.GET, "api", "v1", "jobs", ":id", access: .admin, use: status)
+        r.on(.GET, "api", "v1", "jobs", ":id", "files", ":name", access: .admin, use: download)
+        r.on(.POST, "api", "v1", "policy", "runs", access: .admin, use: startAPI)
+    }
+
+    /// `{"entity": "enterprise", "year": 2024, "date": "2025-06-30"}` → 202 with the job to poll.
+    @Sendable func startAPI(req: Request) async throws -> Response {
+        let input = try InputReader(req, allowed: ["entity", "year", "date"])
+        let params = try PolicyRunJob.validate(entity: input["entity"], year: input["year"], date: input["date"])
+        _ = try req.services.rules.require()
+        let job = try await JobStore(db: req.db).enqueue(kind: PolicyRunJob.kind, paramsJSON: String(decoding: try JSONEncoder().encode(params), as: UTF8.self),
+                                                        actor: req.actor)
+        let res = Response(status: .accepted)
+        try res.content.encode(StatusJSON(id: job.id!.uuidString, status: job.statusRaw, processed: 0, total: 0, percent: 0, error: nil, files: []))
+        res.headers.replaceOrAdd(name: .location, value: "/api/v1/jobs/\(job.id!.uuidString)")
+        return res
     }
 
     static func row(_ j: JobRecord, req: Request) -> RunRow {
@@ -77,6 +92,7 @@ struct PolicyRunController {
     }
 
     func job(_ req: Request) async throws -> JobRecord {
+        // The same lookup serves the admin pages and the API download.
         guard let id = req.parameters.get("id", as: UUID.self), let j = try await JobStore(db: req.db).find(id), j.kind == PolicyRunJob.kind else {
             throw DomainError.notFound("job")
         }
