@@ -45,18 +45,10 @@ struct PolicyRun: ParsableCommand {
         out.write(Data((lanes[0].batch.outputHeader + "\n").utf8))
         let progress = Progress(total: reader.size)
         let started = Date()
-        let batchSize = 32_768
-        var lines: [ArraySlice<UInt8>] = []
-        lines.reserveCapacity(batchSize)
-        var finished = false
-        while !finished {
-            lines.removeAll(keepingCapacity: true)
-            while lines.count < batchSize, let line = reader.next() {
-                if !line.isEmpty { lines.append(line) }
-            }
-            finished = lines.count < batchSize
-            if lines.isEmpty { break }
-            let work = Work(lines: lines, lanes: lanes)
+        // Blocks of whole lines: every lane reads its share of the block's lines in place, with no copy and no
+        // reference counting per row (two cores touching one buffer's refcount would serialise them).
+        while let block = reader.nextBlock() {
+            let work = Work(block: block, lanes: lanes)
             DispatchQueue.concurrentPerform(iterations: lanes.count) { k in work.run(lane: k) }
             for lane in lanes {
                 out.write(Data(lane.buffer))
@@ -82,33 +74,55 @@ struct PolicyRun: ParsableCommand {
 final class Lane: @unchecked Sendable {
     let batch: BatchEvaluator
     var buffer: [UInt8] = []
+    var ranges: [Range<Int>] = []
     var fields: [ArraySlice<UInt8>] = []
     init(_ batch: BatchEvaluator) {
         self.batch = batch
-        buffer.reserveCapacity(1 << 21)
+        buffer.reserveCapacity(1 << 22)
     }
 }
 
-/// A batch of lines shared by the lanes; lane k takes the k-th contiguous share, so output order is kept.
+/// A block of whole lines shared by the lanes; lane k takes the k-th contiguous share, so output order is kept.
 final class Work: @unchecked Sendable {
-    let lines: [ArraySlice<UInt8>]
+    let block: [UInt8]
+    let lines: [Range<Int>]
     let lanes: [Lane]
-    init(lines: [ArraySlice<UInt8>], lanes: [Lane]) {
-        self.lines = lines
+
+    init(block: [UInt8], lanes: [Lane]) {
+        self.block = block
         self.lanes = lanes
+        var lines: [Range<Int>] = []
+        var start = 0
+        block.withUnsafeBufferPointer { b in
+            for i in 0..<b.count where b[i] == UInt8(ascii: "\n") {
+                var end = i
+                if end > start, b[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                if end > start { lines.append(start..<end) }
+                start = i + 1
+            }
+            if start < b.count { lines.append(start..<b.count) }
+        }
+        self.lines = lines
     }
 
     func run(lane k: Int) {
         let lane = lanes[k]
         let share = (lines.count + lanes.count - 1) / lanes.count
         let range = min(lines.count, k * share)..<min(lines.count, (k + 1) * share)
-        for i in range {
-            do {
-                try CSVFields.split(lines[i], into: &lane.fields)
-            } catch {
-                lane.fields.removeAll()
+        block.withUnsafeBufferPointer { b in
+            for i in range {
+                do {
+                    if try CSVFields.ranges(b, lines[i], into: &lane.ranges) {
+                        lane.batch.process(b, lane.ranges, into: &lane.buffer)
+                        continue
+                    }
+                    // Doubled quotes inside a field: the copying parser unescapes them.
+                    try CSVFields.split(block[lines[i]], into: &lane.fields)
+                } catch {
+                    lane.fields.removeAll()
+                }
+                lane.batch.process(lane.fields, into: &lane.buffer)
             }
-            lane.batch.process(lane.fields, into: &lane.buffer)
         }
     }
 }
@@ -136,7 +150,7 @@ func parseOverlay(_ items: [String], base: RuleBase) throws -> ParameterOverlay 
     return overlay
 }
 
-/// Reads a file line by line in 1 MiB chunks; a line is a slice of the chunk, so nothing is copied per field.
+/// Reads a file line by line in 1 MiB chunks, or in blocks of whole lines for the batch path.
 final class LineReader {
     let handle: FileHandle
     let size: UInt64
@@ -149,6 +163,24 @@ final class LineReader {
         guard let h = FileHandle(forReadingAtPath: path) else { return nil }
         handle = h
         size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+    }
+
+    /// The rest of the current chunk plus about 4 MiB more, cut after the last line break (nil at the end).
+    func nextBlock() -> [UInt8]? {
+        var block = Array(chunk[start...])
+        chunk = []
+        start = 0
+        while !eof && block.count < 4 << 20 {
+            let data = handle.readData(ofLength: 4 << 20)
+            if data.isEmpty { eof = true } else { block.append(contentsOf: data) }
+        }
+        if block.isEmpty { return nil }
+        if !eof, let lastNL = block.lastIndex(of: UInt8(ascii: "\n")) {
+            chunk = Array(block[(lastNL + 1)...])
+            block.removeSubrange((lastNL + 1)...)
+        }
+        offset += UInt64(block.count)
+        return block
     }
 
     func next() -> ArraySlice<UInt8>? {

@@ -29,11 +29,22 @@ public final class BatchEvaluator {
         (["id"] + outputRules.map(\.id) + ["error"]).joined(separator: ",")
     }
 
+    /// One record as field ranges of `buffer` (the fast path of `kechuang policy run`).
+    public func process(_ buffer: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>], into out: inout [UInt8]) {
+        summary.rows += 1
+        if core.idColumn < fields.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[fields[core.idColumn]])) }
+        write(core.evaluate(buffer, fields), into: &out)
+    }
+
     /// Reads one record's fields and appends its output line (with "\n") to `out`.
     public func process(_ fields: [ArraySlice<UInt8>], into out: inout [UInt8]) {
         summary.rows += 1
         out.append(contentsOf: core.id(fields))
-        if let problem = core.evaluate(fields) {
+        write(core.evaluate(fields), into: &out)
+    }
+
+    func write(_ problem: BatchEvaluatorCore.RowError?, into out: inout [UInt8]) {
+        if let problem {
             summary.badRows += 1
             for _ in outputRules { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: ","))

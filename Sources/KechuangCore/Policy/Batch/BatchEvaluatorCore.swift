@@ -7,7 +7,7 @@ public final class BatchEvaluatorCore {
 
     let prepared: PreparedEvaluation
     let columns: [(index: Int, slot: Int, variable: VariableDef)]
-    let idColumn: Int
+    public let idColumn: Int
     let expectedCount: Int
     public let outputRules: [RuleDef]
     /// Rule indices of `outputRules`, to read the outcome buffer.
@@ -38,6 +38,29 @@ public final class BatchEvaluatorCore {
         idColumn < fields.count ? fields[idColumn] : []
     }
 
+    /// Evaluates one row given as field ranges of `buffer` (see `CSVFields.ranges`); no copying, no refcounting.
+    public func evaluate(_ buffer: UnsafeBufferPointer<UInt8>, _ fields: [Range<Int>]) -> RowError? {
+        guard fields.count == expectedCount else {
+            return RowError(message: "expected \(expectedCount) fields, found \(fields.count)")
+        }
+        frame.reset()
+        for c in columns {
+            let range = fields[c.index]
+            if range.isEmpty { continue }
+            let cell = UnsafeBufferPointer(rebasing: buffer[range])
+            if let v = Self.fastValue(cell, c.variable) { frame.inputs[c.slot] = v; continue }
+            do {
+                if let v = try RuleBase.convert(.text(String(decoding: cell, as: UTF8.self)), to: c.variable, field: c.variable.name) {
+                    frame.inputs[c.slot] = v
+                }
+            } catch {
+                return RowError(message: "\(c.variable.name): \(error.code)")
+            }
+        }
+        prepared.evaluate(frame, into: &outcomes)
+        return nil
+    }
+
     /// Evaluates one row into `outcomes`, or gives the reason the row cannot be read.
     public func evaluate(_ fields: [ArraySlice<UInt8>]) -> RowError? {
         guard fields.count == expectedCount else {
@@ -61,7 +84,8 @@ public final class BatchEvaluatorCore {
     }
 
     /// Plain numbers and 0/1 flags without building strings; anything else takes the general path.
-    static func fastValue(_ cell: ArraySlice<UInt8>, _ v: VariableDef) -> Value? {
+    @inline(__always)
+    static func fastValue<C: Collection>(_ cell: C, _ v: VariableDef) -> Value? where C.Element == UInt8, C.Index == Int {
         switch v.type {
         case .money, .number:
             guard let f = Fixed(bytes: cell) else { return nil }
@@ -71,7 +95,7 @@ public final class BatchEvaluatorCore {
             return .num(f)
         case .bool:
             guard cell.count == 1 else { return nil }
-            switch cell.first { case UInt8(ascii: "1"): return .bool(true); case UInt8(ascii: "0"): return .bool(false); default: return nil }
+            switch cell[cell.startIndex] { case UInt8(ascii: "1"): return .bool(true); case UInt8(ascii: "0"): return .bool(false); default: return nil }
         case .text:
             return nil
         }

@@ -44,6 +44,39 @@ public enum CSVFields {
         }
     }
 
+    /// Field ranges of one record inside `buffer`, with no copying and no reference counting: the batch hot path.
+    /// Returns false when a field uses doubled quotes ("" inside a quoted field); such rows take `split`.
+    public static func ranges(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, into fields: inout [Range<Int>]) throws(Malformed) -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        var i = line.lowerBound
+        let end = line.upperBound
+        let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\"")
+        while true {
+            if i < end, buffer[i] == quote {
+                var j = i + 1
+                while true {
+                    guard j < end else { throw Malformed(reason: "unterminated quoted field") }
+                    if buffer[j] == quote {
+                        if j + 1 < end, buffer[j + 1] == quote { return false }
+                        break
+                    }
+                    j += 1
+                }
+                fields.append((i + 1)..<j)
+                j += 1
+                if j == end { return true }
+                guard buffer[j] == comma else { throw Malformed(reason: "text after a closing quote") }
+                i = j + 1
+            } else {
+                var j = i
+                while j < end, buffer[j] != comma { j += 1 }
+                fields.append(i..<j)
+                if j == end { return true }
+                i = j + 1
+            }
+        }
+    }
+
     /// Quotes a field for output when it needs it.
     public static func escape(_ s: String) -> String {
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
@@ -53,7 +86,8 @@ public enum CSVFields {
 
 extension Fixed {
     /// Parses ASCII digits with an optional sign and decimal point straight from bytes (the batch hot path).
-    public init?(bytes: ArraySlice<UInt8>) {
+    @inlinable
+    public init?<C: Collection>(bytes: C) where C.Element == UInt8, C.Index == Int {
         var units: Int64 = 0
         var scale: Int8 = 0
         var seenDot = false, negative = false, digits = 0
