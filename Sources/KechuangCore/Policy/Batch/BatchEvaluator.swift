@@ -56,18 +56,18 @@ public final class BatchEvaluator {
         for (k, i) in core.outputIndices.enumerated() {
             out.append(UInt8(ascii: ","))
             let o = core.outcomes[i]
-            let rule = core.outputRules[k]
-            if let e = o.error { rowError = "\(rule.id): \(e)" }
+            let hasAmount = core.outputHasAmount[k]
+            if let e = o.error { rowError = "\(core.outputRules[k].id): \(e)" }
             switch o.status {
             case .undetermined:
                 summary.undetermined[k] += 1
                 continue
             case .eligible:
                 summary.eligible[k] += 1
-                if rule.kind.hasAmount, let t = try? summary.totals[k] + o.amount { summary.totals[k] = t }
+                if hasAmount, let t = try? summary.totals[k] + o.amount { summary.totals[k] = t }
             default: break
             }
-            if rule.kind.hasAmount {
+            if hasAmount {
                 (o.status == .eligible ? o.amount : Fixed.zero).appendYuan(to: &out)
             } else {
                 out.append(o.status == .eligible ? UInt8(ascii: "1") : UInt8(ascii: "0"))

@@ -5,13 +5,25 @@ public final class BatchEvaluatorCore {
     /// Why a row could not be evaluated, for its `error` cell.
     public struct RowError: Error, Sendable { public let message: String }
 
+    /// What the hot path needs of an input column; plain values only, so iterating copies no strings.
+    struct Column {
+        let index: Int
+        let slot: Int
+        let type: ValueType
+        let minimum: Fixed?
+        let maximum: Fixed?
+    }
+
+    let base: RuleBase
     let prepared: PreparedEvaluation
-    let columns: [(index: Int, slot: Int, variable: VariableDef)]
+    let columns: [Column]
     public let idColumn: Int
     let expectedCount: Int
     public let outputRules: [RuleDef]
     /// Rule indices of `outputRules`, to read the outcome buffer.
     public let outputIndices: [Int]
+    /// Per output rule: whether it writes an amount (else 0/1). Kept apart from `outputRules` for the same reason.
+    public let outputHasAmount: [Bool]
     let frame: EvalFrame
     /// The last row's outcomes, indexed by rule index (valid after a successful `evaluate`).
     public private(set) var outcomes: [FastOutcome]
@@ -20,16 +32,19 @@ public final class BatchEvaluatorCore {
     public init(base: RuleBase, date: Day, entity: EntityKind, overlay: ParameterOverlay, header: [String]) throws(DomainError) {
         guard let id = header.firstIndex(of: "id") else { throw DomainError(.invalidInput, code: "batch.no_id_column", field: "id") }
         idColumn = id
+        self.base = base
         prepared = base.prepare(date: date, entity: entity, overlay: overlay)
         columns = header.enumerated().compactMap { k, name in
             guard let slot = base.variableIndex[name], base.variables[slot].entities.contains(entity) else { return nil }
-            return (k, slot, base.variables[slot])
+            let v = base.variables[slot]
+            return Column(index: k, slot: slot, type: v.type, minimum: v.minimum, maximum: v.maximum)
         }
         let used = Set(columns.map(\.index) + [id])
         ignoredColumns = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
         expectedCount = header.count
         outputIndices = prepared.applicable
         outputRules = outputIndices.map { base.rules[$0] }
+        outputHasAmount = outputRules.map(\.kind.hasAmount)
         frame = prepared.makeFrame()
         outcomes = prepared.makeBuffer()
     }
@@ -48,14 +63,8 @@ public final class BatchEvaluatorCore {
             let range = fields[c.index]
             if range.isEmpty { continue }
             let cell = UnsafeBufferPointer(rebasing: buffer[range])
-            if let v = Self.fastValue(cell, c.variable) { frame.inputs[c.slot] = v; continue }
-            do {
-                if let v = try RuleBase.convert(.text(String(decoding: cell, as: UTF8.self)), to: c.variable, field: c.variable.name) {
-                    frame.inputs[c.slot] = v
-                }
-            } catch {
-                return RowError(message: "\(c.variable.name): \(error.code)")
-            }
+            if let v = Self.fastValue(cell, c) { frame.inputs[c.slot] = v; continue }
+            if let problem = slowValue(String(decoding: cell, as: UTF8.self), c) { return problem }
         }
         prepared.evaluate(frame, into: &outcomes)
         return nil
@@ -70,22 +79,27 @@ public final class BatchEvaluatorCore {
         for c in columns {
             let cell = fields[c.index]
             if cell.isEmpty { continue }
-            if let v = Self.fastValue(cell, c.variable) { frame.inputs[c.slot] = v; continue }
-            do {
-                if let v = try RuleBase.convert(.text(String(decoding: cell, as: UTF8.self)), to: c.variable, field: c.variable.name) {
-                    frame.inputs[c.slot] = v
-                }
-            } catch {
-                return RowError(message: "\(c.variable.name): \(error.code)")
-            }
+            if let v = Self.fastValue(cell, c) { frame.inputs[c.slot] = v; continue }
+            if let problem = slowValue(String(decoding: cell, as: UTF8.self), c) { return problem }
         }
         prepared.evaluate(frame, into: &outcomes)
         return nil
     }
 
     /// Plain numbers and 0/1 flags without building strings; anything else takes the general path.
+    /// Anything the fast path does not take: grouped numbers, 万/亿, text values, or an error naming the input.
+    func slowValue(_ text: String, _ c: Column) -> RowError? {
+        let v = base.variables[c.slot]
+        do {
+            if let value = try RuleBase.convert(.text(text), to: v, field: v.name) { frame.inputs[c.slot] = value }
+            return nil
+        } catch {
+            return RowError(message: "\(v.name): \(error.code)")
+        }
+    }
+
     @inline(__always)
-    static func fastValue<C: Collection>(_ cell: C, _ v: VariableDef) -> Value? where C.Element == UInt8, C.Index == Int {
+    static func fastValue<C: Collection>(_ cell: C, _ v: Column) -> Value? where C.Element == UInt8, C.Index == Int {
         switch v.type {
         case .money, .number:
             guard let f = Fixed(bytes: cell) else { return nil }

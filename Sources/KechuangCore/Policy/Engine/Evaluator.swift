@@ -56,6 +56,8 @@ public final class PreparedEvaluation: @unchecked Sendable {
     let exclusiveGroups: [[Int]]
     /// Cap groups among active rules: limit and members in rule order.
     let capGroups: [(limit: Fixed, members: [Int], id: String)]
+    /// Per rule index: its rounding, copied out so the hot loop never copies a whole `RuleDef`.
+    let rounding: [RoundingMode]
 
     init(base: RuleBase, date: Day, entity: EntityKind, overlay: ParameterOverlay) {
         self.base = base
@@ -72,6 +74,7 @@ public final class PreparedEvaluation: @unchecked Sendable {
         self.active = active
         self.inactive = inactive
         applicable = (active + inactive).sorted()
+        rounding = base.rules.map(\.rounding)
         exclusiveGroups = Dictionary(grouping: active.filter { base.rules[$0].exclusiveGroup != nil }, by: { base.rules[$0].exclusiveGroup! })
             .values.filter { $0.count > 1 }.map { $0.sorted() }
         capGroups = base.capGroups.compactMap { g in
@@ -107,7 +110,7 @@ public final class PreparedEvaluation: @unchecked Sendable {
                 var amount: Fixed?
                 if eligibility != .bool(false), let node = base.amountNodes[i] {
                     if case .num(let a) = try node.eval(f) {
-                        do { amount = try a.rounded(scale: 2, base.rules[i].rounding) } catch { throw EvalError.arithmetic(error) }
+                        do { amount = try a.rounded(scale: 2, rounding[i]) } catch { throw EvalError.arithmetic(error) }
                     } else if eligibility == .bool(true) {
                         eligibility = .unknown
                     }
