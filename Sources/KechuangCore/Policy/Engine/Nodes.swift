@@ -1,21 +1,46 @@
 import Foundation
 
 /// Mutable slots one evaluation works in: inputs, parameter values for the date, rule results so far.
+///
+/// The slots are raw buffers rather than arrays: a frame belongs to one thread, and a batch run touches them
+/// tens of millions of times, where array copy-on-write checks showed up as a hot spot.
 public final class EvalFrame {
-    public var inputs: [Value]
-    var params: [Value]
-    var eligible: [Value]
-    var amounts: [Value]
+    public let inputs: UnsafeMutablePointer<Value>
+    let params: UnsafeMutablePointer<Value>
+    let eligible: UnsafeMutablePointer<Value>
+    let amounts: UnsafeMutablePointer<Value>
+    let inputCount: Int
+    let paramCount: Int
+    let ruleCount: Int
 
     init(inputCount: Int, params: [Value], ruleCount: Int) {
-        inputs = Array(repeating: .unknown, count: inputCount)
-        self.params = params
-        eligible = Array(repeating: .unknown, count: ruleCount)
-        amounts = Array(repeating: .unknown, count: ruleCount)
+        self.inputCount = inputCount
+        paramCount = params.count
+        self.ruleCount = ruleCount
+        inputs = .allocate(capacity: max(1, inputCount))
+        inputs.initialize(repeating: .unknown, count: inputCount)
+        self.params = .allocate(capacity: max(1, params.count))
+        self.params.initialize(from: params, count: params.count)
+        eligible = .allocate(capacity: max(1, ruleCount))
+        eligible.initialize(repeating: .unknown, count: ruleCount)
+        amounts = .allocate(capacity: max(1, ruleCount))
+        amounts.initialize(repeating: .unknown, count: ruleCount)
     }
 
+    deinit {
+        inputs.deinitialize(count: inputCount)
+        inputs.deallocate()
+        params.deinitialize(count: paramCount)
+        params.deallocate()
+        eligible.deinitialize(count: ruleCount)
+        eligible.deallocate()
+        amounts.deinitialize(count: ruleCount)
+        amounts.deallocate()
+    }
+
+    /// Forgets every input (before the next entity).
     public func reset() {
-        for i in inputs.indices { inputs[i] = .unknown }
+        for i in 0..<inputCount { inputs[i] = .unknown }
     }
 }
 
