@@ -34,8 +34,11 @@ struct PolicyRun: ParsableCommand {
         // written back in input order.
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         var lanes: [Lane] = []
-        for _ in 0..<workers {
-            do { lanes.append(Lane(try BatchEvaluator(base: base, date: day, entity: kind, overlay: overlay, header: header))) } catch {
+        for k in 0..<workers {
+            // Each core gets its own compiled copy of the rules: shared node objects would have both cores
+            // bumping the same reference counts, which costs more than compiling the rules twice (~ms).
+            let laneBase = k == 0 ? base : try loadRuleBase(rules)
+            do { lanes.append(Lane(try BatchEvaluator(base: laneBase, date: day, entity: kind, overlay: overlay, header: header))) } catch {
                 throw ValidationError("the input needs an 'id' column")
             }
         }
