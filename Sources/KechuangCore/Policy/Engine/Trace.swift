@@ -82,20 +82,57 @@ extension PreparedEvaluation {
 
     /// The expression with names replaced by values, e.g. `min(0.10 × 2000000 + …, 5000000)`.
     func render(_ e: Expr, _ f: EvalFrame) -> String {
+        var out = ""
+        out.reserveCapacity(64)
+        render(e, f, into: &out)
+        return out
+    }
+
+    /// Writes into one string instead of concatenating pieces: traces are built for every rule of a match.
+    func render(_ e: Expr, _ f: EvalFrame, into out: inout String) {
         switch e.kind {
-        case .number(let x): return x.description
-        case .text(let s): return "\"\(s)\""
-        case .bool(let b): return b ? "true" : "false"
-        case .name(let n): return value(of: n, f)?.display ?? n
-        case .call(let name, let args): return "\(name)(" + args.map { render($0, f) }.joined(separator: ", ") + ")"
-        case .negate(let a): return "-" + render(a, f)
-        case .not(let a): return "not " + render(a, f)
+        case .number(let x): out += x.description
+        case .text(let s): out += "\""; out += s; out += "\""
+        case .bool(let b): out += b ? "true" : "false"
+        case .name(let n): out += value(of: n, f)?.display ?? n
+        case .call(let name, let args):
+            out += name
+            out += "("
+            for (k, a) in args.enumerated() {
+                if k > 0 { out += ", " }
+                render(a, f, into: &out)
+            }
+            out += ")"
+        case .negate(let a): out += "-"; render(a, f, into: &out)
+        case .not(let a): out += "not "; render(a, f, into: &out)
         case .binary(let op, let a, let b):
-            let symbol = [Expr.BinaryOp.mul: "×", .div: "÷", .le: "≤", .ge: "≥", .ne: "≠"][op] ?? op.rawValue
-            return "(" + render(a, f) + " \(symbol) " + render(b, f) + ")"
-        case .ifThenElse(let c, let a, let b): return "if " + render(c, f) + " then " + render(a, f) + " else " + render(b, f)
-        case .list(let items): return "[" + items.map { render($0, f) }.joined(separator: ", ") + "]"
-        case .member(let a, let b, let negated): return render(a, f) + (negated ? " not in " : " in ") + render(b, f)
+            out += "("
+            render(a, f, into: &out)
+            switch op {
+            case .mul: out += " × "
+            case .div: out += " ÷ "
+            case .le: out += " ≤ "
+            case .ge: out += " ≥ "
+            case .ne: out += " ≠ "
+            default: out += " "; out += op.rawValue; out += " "
+            }
+            render(b, f, into: &out)
+            out += ")"
+        case .ifThenElse(let c, let a, let b):
+            out += "if "; render(c, f, into: &out)
+            out += " then "; render(a, f, into: &out)
+            out += " else "; render(b, f, into: &out)
+        case .list(let items):
+            out += "["
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += ", " }
+                render(item, f, into: &out)
+            }
+            out += "]"
+        case .member(let a, let b, let negated):
+            render(a, f, into: &out)
+            out += negated ? " not in " : " in "
+            render(b, f, into: &out)
         }
     }
 
