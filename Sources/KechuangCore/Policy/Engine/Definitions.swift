@@ -15,8 +15,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public var year: Int { yyyymmdd / 10000 }
     public static func < (a: Day, b: Day) -> Bool { a.yyyymmdd < b.yyyymmdd }
+    /// "2025-06-30", built by hand: traces print many dates and `String(format:)` is slow on Linux.
     public var description: String {
-        String(format: "%04d-%02d-%02d", yyyymmdd / 10000, (yyyymmdd / 100) % 100, yyyymmdd % 100)
+        let m = (yyyymmdd / 100) % 100, d = yyyymmdd % 100
+        return String(yyyymmdd / 10000) + (m < 10 ? "-0" : "-") + String(m) + (d < 10 ? "-0" : "-") + String(d)
     }
 }
 
