@@ -27,8 +27,10 @@ public struct Money: Hashable, Comparable, Codable, Sendable {
     public var plainYuan: String {
         let sign = fen < 0 ? "-" : ""
         let a = fen.magnitude
-        return "\(sign)\(a / 100).\(String(format: "%02d", Int(a % 100)))"
+        return sign + String(a / 100) + "." + Self.twoDigits(a % 100)
     }
+
+    static func twoDigits(_ n: UInt64) -> String { n < 10 ? "0" + String(n) : String(n) }
 
     /// "¥1,234.50" — grouped, for people.
     public var display: String {
@@ -40,7 +42,7 @@ public struct Money: Hashable, Comparable, Codable, Sendable {
             grouped = "," + whole.suffix(3) + grouped
             whole.removeLast(3)
         }
-        return "\(sign)¥\(whole)\(grouped).\(String(format: "%02d", Int(a % 100)))"
+        return sign + "¥" + whole + grouped + "." + Self.twoDigits(a % 100)
     }
 
     public static func < (l: Money, r: Money) -> Bool { l.fen < r.fen }
