@@ -31,14 +31,14 @@ enum Access: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Enforces a route's `Access`: visitors get 401 (a login redirect on pages), other roles 403.
-struct AccessMiddleware: AsyncMiddleware {
+struct AccessMiddleware: Middleware {
     let access: Access
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         guard access.allows(req.currentUser) else {
-            throw req.currentUser == nil ? DomainError.unauthenticated : DomainError.forbidden
+            return req.eventLoop.makeFailedFuture(req.currentUser == nil ? DomainError.unauthenticated : DomainError.forbidden)
         }
-        return try await next.respond(to: req)
+        return next.respond(to: req)
     }
 }
 

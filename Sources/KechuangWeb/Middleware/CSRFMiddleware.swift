@@ -6,24 +6,24 @@ import Vapor
 ///
 /// Pages put the token in a hidden `_csrf` field; scripts send it as `X-CSRF-Token`. Requests
 /// authenticated by an API bearer token carry no ambient credential and need no token.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: Middleware {
     static let sessionKey = "csrf"
     static let field = "_csrf"
 
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
         // API calls that carry no session cookie have no ambient credential to abuse (bearer tokens or none).
         let hasSessionCookie = req.headers.cookie?[req.application.sessions.configuration.cookieName] != nil
         if safe.contains(req.method) || req.currentUser?.via == .token || (req.isAPI && !hasSessionCookie) {
-            return try await next.respond(to: req)
+            return next.respond(to: req)
         }
         let expected = req.hasSession ? req.session.data[Self.sessionKey] : nil
         let sent = req.headers.first(name: "X-CSRF-Token") ?? Self.formToken(req)
         guard let expected, let sent, Self.constantTimeEqual(expected, sent) else {
-            throw DomainError(.forbidden, code: "csrf.invalid")
+            return req.eventLoop.makeFailedFuture(DomainError(.forbidden, code: "csrf.invalid"))
         }
-        return try await next.respond(to: req)
+        return next.respond(to: req)
     }
 
     static func formToken(_ req: Request) -> String? {

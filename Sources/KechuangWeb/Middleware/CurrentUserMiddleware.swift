@@ -4,13 +4,23 @@ import KechuangStore
 import Vapor
 
 /// Resolves the signed-in user from a bearer token or the session, and ends idle sessions.
-struct CurrentUserMiddleware: AsyncMiddleware {
+struct CurrentUserMiddleware: Middleware {
     static let sessionUserKey = "uid"
     static let sessionSeenKey = "seen"
     /// A session unused for this long is over; the user signs in again.
     static let idleTimeout: TimeInterval = 8 * 3600
 
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    /// Requests with no token and no signed-in session (most public and API reads) pass straight through.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        let hasToken = req.headers.bearerAuthorization != nil
+        let hasUser = req.hasSession && req.session.data[Self.sessionUserKey] != nil
+        guard hasToken || hasUser else { return next.respond(to: req) }
+        return req.eventLoop.makeFutureWithTask {
+            try await resolve(req)
+        }.flatMap { next.respond(to: req) }
+    }
+
+    func resolve(_ req: Request) async throws {
         if let bearer = req.headers.bearerAuthorization {
             guard let (user, _) = try await req.tokens.user(forSecret: bearer.token) else {
                 try await AuditTrail.event(on: req.db, actor: Actor(userID: nil, name: "visitor", address: req.clientAddress),
@@ -33,7 +43,6 @@ struct CurrentUserMiddleware: AsyncMiddleware {
                 req.session.data[Self.sessionUserKey] = nil
             }
         }
-        return try await next.respond(to: req)
     }
 }
 

@@ -6,12 +6,11 @@ import Vapor
 ///
 /// Domain errors carry their own status and message; Vapor's aborts (404, 413) keep theirs; anything
 /// else is a bug: it is logged with full detail and the user sees a plain 500 page.
-struct ErrorPageMiddleware: AsyncMiddleware {
-    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: req)
-        } catch {
-            return await render(error, for: req)
+struct ErrorPageMiddleware: Middleware {
+    /// Future-based so a successful request pays no extra hop; only errors go async to render the page.
+    func respond(to req: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: req).flatMapError { error in
+            req.eventLoop.makeFutureWithTask { await render(error, for: req) }
         }
     }
 
