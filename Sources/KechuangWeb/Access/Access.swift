@@ -53,6 +53,18 @@ extension RoutesBuilder {
     }
 }
 
+extension RoutesBuilder {
+    /// The same for handlers that do no async work (pure computation): they run on the event loop with no
+    /// hop to the concurrency pool and back, which matters for the one-click match (measured ~0.1 ms).
+    @discardableResult
+    func onSync<R: ResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., access: Access,
+                                      use handler: @Sendable @escaping (Request) throws -> R) -> Route {
+        let route = grouped(AccessMiddleware(access: access)).on(method, path, use: handler)
+        route.userInfo[Access.userInfoKey] = access
+        return route
+    }
+}
+
 extension Access {
     static let userInfoKey = "kechuang.access"
 }

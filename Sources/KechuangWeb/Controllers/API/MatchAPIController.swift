@@ -5,12 +5,12 @@ import Vapor
 /// 一键匹配 over JSON, and the rule base as data.
 struct MatchAPIController {
     func register(_ r: any RoutesBuilder) {
-        r.on(.POST, "api", "v1", "policy", "match", access: .everyone, use: match)
+        r.onSync(.POST, "api", "v1", "policy", "match", access: .everyone, use: match)
         r.on(.GET, "api", "v1", "policy", "rules", access: .everyone, use: rules)
     }
 
     /// `{"kind": "enterprise", "date": "2025-06-30", "inputs": {"rd_expense": 2000000, …}}`.
-    @Sendable func match(req: Request) async throws -> MatchJSON {
+    @Sendable func match(req: Request) throws -> MatchJSON {
         let base = try req.services.rules.require()
         let body = try MatchBody.decode(req)
         let (entity, day, inputs) = try MatchRequest(kind: body.kind, date: body.date, inputs: body.inputs)
