@@ -12,13 +12,14 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 cd "$HERE"
 mkdir -p results
 NS=("$@"); [ ${#NS[@]} -eq 0 ] && NS=(10000 100000 1000000)
-BIN="$ROOT/.build-release/release/kechuang"
 TIME=/usr/bin/time
 python3 -c "import numpy" 2>/dev/null || python3 -m pip install -q numpy
 [ -x "$TIME" ] || apt-get install -y -qq time >/dev/null
+SCRATCH="${SCRATCH:-$ROOT/.build-release}"
+BIN="$SCRATCH/release/kechuang"
 
 echo "== release build"
-(cd "$ROOT" && swift build -c release --product kechuang --scratch-path .build-release 2>&1 | tail -1)
+(cd "$ROOT" && swift build -c release --product kechuang --scratch-path "$SCRATCH" 2>&1 | tail -1)
 
 echo "== rule tests of the benchmark policy"
 "$BIN" policy test "$HERE/policy" | tail -1
@@ -50,7 +51,9 @@ DATA=$(mktemp -d)
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do curl -fs http://127.0.0.1:8191/healthz >/dev/null 2>&1 && break; sleep 1; done
-python3 http_match.py http://127.0.0.1:8191 3000 | tee results/match_http.json
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+echo "wrk, 1 connection, 10 s:"; wrk -t1 -c1 -d10s --latency -s match_post.lua http://127.0.0.1:8191/api/v1/policy/match | tee results/match_wrk.txt | grep -A4 "Latency Distribution"
+echo "python http.client, keep-alive, varied profiles:"; python3 http_match.py http://127.0.0.1:8191 3000 | tee results/match_http.json
 kill $PID 2>/dev/null || true
 
 if [ "${WITH_OPENFISCA:-0}" = 1 ]; then
