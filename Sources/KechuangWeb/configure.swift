@@ -80,4 +80,5 @@ func routes(_ app: Application) {
     ApplicationController().register(app)
     ReviewController().register(app)
     PolicyRunController().register(app)
+    WhatIfController().register(app)
 }

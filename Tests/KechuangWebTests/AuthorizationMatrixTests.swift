@@ -63,6 +63,7 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/jobs/:id": "admin",
         "GET /api/v1/jobs/:id/files/:name": "admin",
         "POST /api/v1/policy/runs": "admin",
+        "GET /admin/policy/whatif": "admin|reviewer",
     ]
 
     static func key(_ route: Route) -> String {

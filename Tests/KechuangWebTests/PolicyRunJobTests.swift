@@ -54,3 +54,26 @@ struct PolicyRunJobTests {
         }
     }
 }
+
+@Suite("What-if over the database")
+struct WhatIfTests {
+    @Test("Raising the R&D subsidy rate shows the cost before and after, per banner, and who gains")
+    func whatIf() async throws {
+        try await withPlatform { app in
+            let org = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$kindRaw == "enterprise").sort(\.$name).first())
+            let store = EntityDataStore(db: app.db)
+            try await store.save(organizationID: org.id!, year: 2024, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
+            try await store.save(organizationID: org.id!, year: 2023, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
+            let b = Browser(app)
+            try await b.signIn("reviewer")
+            let res = try await b.get("/admin/policy/whatif?run=1&entity=enterprise&year=2024&date=2025-06-30&p.rd_subsidy.base_rate=0.12")
+            #expect(res.status == .ok)
+            let html = res.body.string
+            #expect(html.contains("¥200,000.00"))
+            #expect(html.contains("¥240,000.00"))
+            #expect(html.contains(org.name))
+            let bad = try await b.get("/admin/policy/whatif?run=1&entity=enterprise&p.rd_subsidy.cap=lots")
+            #expect(bad.body.string.contains("类型错误"))
+        }
+    }
+}

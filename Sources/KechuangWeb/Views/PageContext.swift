@@ -66,7 +66,10 @@ enum Navigation {
                                            ("/policy", "nav_policy"), ("/organizations", "nav_organizations")]
         if let user {
             entries.append(("/account", "nav_account"))
-            if user.role.isStaff { entries.append(("/review/applications", "nav_review")) }
+            if user.role.isStaff {
+                entries.append(("/review/applications", "nav_review"))
+                entries.append(("/admin/policy/whatif", "nav_whatif"))
+            }
             if user.role == .admin {
                 entries.append(("/admin/users", "nav_users"))
                 entries.append(("/admin/policy", "nav_admin_policy"))
