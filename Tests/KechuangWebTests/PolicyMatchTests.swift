@@ -1,5 +1,7 @@
 import Foundation
 import KechuangCore
+import KechuangStore
+import Fluent
 @testable import KechuangWeb
 import Testing
 import VaporTesting
@@ -113,5 +115,48 @@ struct PolicyMatchTests {
             #expect(one.body.string.contains("30万元及以上"))
             #expect(try await app.testing().sendRequest(.GET, "/policy/rules/nope").status == .notFound)
         }
+    }
+}
+
+@Suite("Match by entity id, and a broken rule file")
+struct EntityMatchAndReloadTests {
+    @Test("An enterprise matches its stored data by entityId; others cannot")
+    func entityID() async throws {
+        try await withPlatform { app in
+            let org = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯市康巴什氢能科技有限公司").first())
+            try await EntityDataStore(db: app.db).save(organizationID: org.id!, year: 2024, values: ["newly_recognized_hte": "true"],
+                                                      source: "市科学技术局", verified: true, actor: .system)
+            let token = try await apiToken(app, "enterprise")
+            let res = try await json(app, .POST, "/api/v1/policy/match", token: token, body: #"{"entityId":"\#(org.id!.uuidString)","year":2024}"#)
+            #expect(res.status == .ok)
+            #expect(res.body.string.contains(#""rule":"hte_first_recognition_award""#))
+            #expect(res.body.string.contains(#""amount":"300000.00""#))
+            let other = try await json(app, .POST, "/api/v1/policy/match", token: try await apiToken(app, "institution"),
+                                       body: #"{"entityId":"\#(org.id!.uuidString)"}"#)
+            #expect(other.status == .notFound)
+            let visitor = try await json(app, .POST, "/api/v1/policy/match", body: #"{"entityId":"\#(org.id!.uuidString)"}"#)
+            #expect(visitor.status == .unauthorized)
+            let both = try await json(app, .POST, "/api/v1/policy/match", token: token, body: #"{"entityId":"\#(org.id!.uuidString)","kind":"enterprise"}"#)
+            #expect(both.status == .unprocessableEntity)
+        }
+    }
+
+    @Test("A reload that fails keeps the last good rule base serving and reports file:line:column")
+    func brokenReload() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/policies/ordos/rules") {
+            try FileManager.default.copyItem(atPath: packageRoot + "/policies/ordos/rules/" + name, toPath: dir + "/" + name)
+        }
+        try FileManager.default.copyItem(atPath: packageRoot + "/policies/ordos/variables.yaml", toPath: dir + "/variables.yaml")
+        let holder = RuleBaseHolder(directory: dir)
+        let good = try #require(holder.current?.version)
+        let broken = dir + "/art07-enterprises.yaml"
+        let text = try String(contentsOfFile: broken, encoding: .utf8).replacingOccurrences(of: "rd_expense >= rd_subsidy.min_rd_expense", with: "rd_expense >= = 1")
+        try text.write(toFile: broken, atomically: true, encoding: .utf8)
+        #expect(!holder.reload())
+        #expect(holder.current?.version == good)
+        #expect(holder.snapshot.lastErrors.first?.contains("art07-enterprises.yaml:") == true)
     }
 }

@@ -9,10 +9,31 @@ struct MatchAPIController {
         r.on(.GET, "api", "v1", "policy", "rules", access: .everyone, use: rules)
     }
 
-    /// `{"kind": "enterprise", "date": "2025-06-30", "inputs": {"rd_expense": 2000000, …}}`.
-    @Sendable func match(req: Request) throws -> MatchJSON {
-        let base = try req.services.rules.require()
+    /// `{"kind": "enterprise", "date": "2025-06-30", "inputs": {"rd_expense": 2000000, …}}`, or
+    /// `{"entityId": "<organisation id>", "year": 2024}` for an organisation's stored data (members and staff only).
+    /// A profile match is pure computation and runs on the event loop; only the entity form touches the database.
+    @Sendable func match(req: Request) throws -> EventLoopFuture<MatchJSON> {
         let body = try MatchBody.decode(req)
+        if let entityID = body.entityID {
+            return req.eventLoop.makeFutureWithTask { try await entityMatch(req: req, id: entityID, year: body.year) }
+        }
+        return req.eventLoop.makeSucceededFuture(try profileMatch(req: req, body: body))
+    }
+
+    func entityMatch(req: Request, id: String, year: String?) async throws -> MatchJSON {
+        guard let uuid = UUID(uuidString: id) else { throw DomainError.invalid("entityId", "field.not_allowed", ["value": String(id.prefix(40))]) }
+        req.parameters.set("id", to: uuid.uuidString)
+        var dataYear: Int?
+        if let y = year {
+            guard let v = Int(y), EntityData.years.contains(v) else { throw DomainError.invalid("year", "field.out_of_range", ["min": "2000", "max": "2100"]) }
+            dataYear = v
+        }
+        let (org, kind, _) = try await req.organizationForData()
+        return MatchJSON(try await EntityEvaluation.run(req: req, org: org, kind: kind, year: dataYear).report)
+    }
+
+    func profileMatch(req: Request, body: MatchBody) throws -> MatchJSON {
+        let base = try req.services.rules.require()
         let (entity, day, inputs) = try MatchRequest(kind: body.kind, date: body.date, inputs: body.inputs)
             .validate(against: base, today: Day(ChinaTime.dateString(Date()))!)
         return MatchJSON(MatchReport.run(base: base, entity: entity, date: day, inputs: inputs))
@@ -56,6 +77,8 @@ struct MatchBody {
     let kind: String?
     let date: String?
     let inputs: [String: RawInput]
+    let entityID: String?
+    let year: String?
 
     static func decode(_ req: Request) throws -> MatchBody {
         guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw DomainError(.malformed, code: "body.not_object") }
@@ -63,7 +86,7 @@ struct MatchBody {
         let data = Data(buffer.readableBytesView)
         guard (try? JSONSerialization.jsonObject(with: data)) != nil else { throw DomainError(.malformed, code: "body.malformed_json") }
         guard let top = try? JSONDecoder().decode([String: Scalar].self, from: data) else { throw DomainError(.malformed, code: "body.not_object") }
-        if let unknown = top.keys.sorted().first(where: { !["kind", "date", "inputs"].contains($0) }) {
+        if let unknown = top.keys.sorted().first(where: { !["kind", "date", "inputs", "entityId", "year"].contains($0) }) {
             throw DomainError.invalid(unknown, "field.unknown", ["field": String(unknown.prefix(40))])
         }
         func text(_ key: String) throws -> String? {
@@ -83,7 +106,10 @@ struct MatchBody {
             }
         default: throw DomainError.invalid("inputs", "field.type", ["expected": "object"])
         }
-        return MatchBody(kind: try text("kind"), date: try text("date"), inputs: inputs)
+        if top["entityId"] != nil, top["kind"] != nil || top["inputs"] != nil {
+            throw DomainError.invalid("entityId", "policy.entity_or_profile")
+        }
+        return MatchBody(kind: try text("kind"), date: try text("date"), inputs: inputs, entityID: try text("entityId"), year: try text("year"))
     }
 
     /// A top-level value; `inputs` is an object of scalars, numbers kept as their decimal text.
@@ -94,6 +120,7 @@ struct MatchBody {
             let c = try decoder.singleValueContainer()
             if c.decodeNil() { self = .null }
             else if let s = try? c.decode(String.self) { self = .text(s) }
+            else if let i = try? c.decode(Int.self) { self = .text(String(i)) }
             else if let o = try? c.decode([String: InputScalar].self) { self = .object(o) }
             else { self = .other }
         }
