@@ -28,6 +28,8 @@ struct PolicyRunJob {
             let eligible: Int
             let undetermined: Int
             let totalYuan: String?
+            /// The amount rests on a provisional parameter value (shown as 暂定).
+            let provisional: Bool
         }
         let ruleBaseVersion: String
         let organizations: Int
@@ -111,7 +113,8 @@ struct PolicyRunJob {
             if (k + 1) % 20 == 0 { try await store.progress(job, processed: k + 1, total: orgs.count) }
         }
         let summary = Summary(ruleBaseVersion: rules.version, organizations: orgs.count, rules: outputRules.enumerated().map { r, rule in
-            .init(rule: rule.id, title: rule.title, eligible: eligible[r], undetermined: undetermined[r], totalYuan: rule.kind.hasAmount ? totals[r].yuanString : nil)
+            .init(rule: rule.id, title: rule.title, eligible: eligible[r], undetermined: undetermined[r], totalYuan: rule.kind.hasAmount ? totals[r].yuanString : nil,
+                  provisional: rule.kind.hasAmount && RulesController.isProvisional(rules, rules.ruleIndex[rule.id]!))
         }, notify: notify)
         let header = ["organization_id", "name", "credit_code", "banner"] + outputRules.map(\.id)
         let xlsx = try XLSXWriter.workbook(sheetName: "免申即享 \(params.year)", header: header, rows: xlsxRows)

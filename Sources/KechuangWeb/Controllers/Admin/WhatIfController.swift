@@ -47,6 +47,7 @@ struct WhatIfController {
         let eligibleAfter: Int
         let winners: Int
         let losers: Int
+        let provisional: Bool
     }
 
     struct GroupRow: Encodable {
@@ -121,7 +122,8 @@ struct WhatIfController {
             totalChange: money((try? r.totalAfter - r.totalBefore) ?? .zero),
             rules: r.rules.map { RuleRow(id: $0.rule.id, title: en ? $0.rule.titleEn : $0.rule.title, before: money($0.before), after: money($0.after),
                                          change: money($0.change), eligibleBefore: $0.eligibleBefore, eligibleAfter: $0.eligibleAfter,
-                                         winners: $0.winners, losers: $0.losers) },
+                                         winners: $0.winners, losers: $0.losers,
+                                         provisional: RulesController.isProvisional(base, base.ruleIndex[$0.rule.id]!)) },
             groups: r.groups.map { GroupRow(group: $0.group, before: money($0.before), after: money($0.after)) },
             gains: r.gains.map { ChangeRow(id: $0.id, name: $0.name, group: $0.group, before: money($0.before), after: money($0.after)) },
             losses: r.losses.map { ChangeRow(id: $0.id, name: $0.name, group: $0.group, before: money($0.before), after: money($0.after)) },
