@@ -60,11 +60,17 @@ try:
           "强化企业科技创新主体地位" in h1 and "增量部分按150%加计" in text and units.startswith("市科学技术局"), h1)
     driver.save_screenshot(os.path.join(out, "3-article-7.png"))
 
+    driver.get(base + "/policy/match?run=1&kind=enterprise&date=2025-06-30&rd_expense=300%E4%B8%87&rd_expense_last_year=200%E4%B8%87&newly_recognized_hte=true")
+    results = driver.find_element(By.CSS_SELECTOR, ".match-results").text
+    check("one-click match shows eligible awards with amounts and the provisional mark",
+          "¥500,000.00" in results and "暂定" in results and "待补充数据" in results, results[:300])
+    driver.save_screenshot(os.path.join(out, "4-match.png"))
+
     driver.set_window_size(390, 844)
     driver.get(base + "/policy")
     width = driver.execute_script("return document.documentElement.scrollWidth")
     check("the policy page fits a phone screen without sideways scrolling", width <= 390, f"scrollWidth={width}")
-    driver.save_screenshot(os.path.join(out, "4-policy-phone.png"))
+    driver.save_screenshot(os.path.join(out, "5-policy-phone.png"))
 except Exception as e:  # a crash is a failure with its reason, not a stack trace without a summary
     failed += 1
     print(f"FAIL browser session: {e!r}")
