@@ -40,17 +40,17 @@ struct PolicySimulate: ParsableCommand {
             if sim.rows % 50_000 == 0 { progress.update(reader.offset, rows: sim.rows) }
         }
         progress.finish(rows: sim.rows)
+        let r = sim.report
         print("what-if: \(set.joined(separator: ", ")) over \(sim.rows) rows (\(sim.badRows) unreadable), rule base \(base.version)")
         print("rule,before_yuan,after_yuan,change_yuan,eligible_before,eligible_after,winners,losers")
-        for r in sim.rules where r.before != .zero || r.after != .zero {
-            let change = (try? r.after - r.before) ?? .zero
-            print("\(r.ruleID),\(r.before.yuanString),\(r.after.yuanString),\(change.yuanString),\(r.eligibleBefore),\(r.eligibleAfter),\(r.winners),\(r.losers)")
+        for line in r.rules where line.before != .zero || line.after != .zero {
+            print("\(line.rule.id),\(line.before.yuanString),\(line.after.yuanString),\(line.change.yuanString),\(line.eligibleBefore),\(line.eligibleAfter),\(line.winners),\(line.losers)")
         }
-        if groupBy != nil {
-            print("\n\(groupBy!),before_yuan,after_yuan")
-            for (g, t) in sim.groups.sorted(by: { $0.key < $1.key }) { print("\(CSVFields.escape(g)),\(t.before.yuanString),\(t.after.yuanString)") }
+        if let g = groupBy {
+            print("\n\(g),before_yuan,after_yuan")
+            for row in r.groups { print("\(CSVFields.escape(row.group)),\(row.before.yuanString),\(row.after.yuanString)") }
         }
-        print("\nbiggest gains: " + sim.biggestGains.map { "\($0.id) +\($0.delta.yuanString)" }.joined(separator: ", "))
-        print("biggest losses: " + sim.biggestLosses.map { "\($0.id) \($0.delta.yuanString)" }.joined(separator: ", "))
+        print("\nbiggest gains: " + r.gains.map { "\($0.id) +\($0.delta.yuanString)" }.joined(separator: ", "))
+        print("biggest losses: " + r.losses.map { "\($0.id) \($0.delta.yuanString)" }.joined(separator: ", "))
     }
 }

@@ -294,3 +294,23 @@ struct BatchEvaluatorTests {
         #expect(batch.summary.totals[0] == Fixed(400_000))
     }
 }
+
+@Suite("What-if")
+struct WhatIfTests {
+    @Test("An overlay changes totals per rule and group, and names who gains")
+    func overlay() throws {
+        let base = try RuleBase.load(miniPolicy(rules: rule("a", when: ["certified"], amount: "award.base")))
+        let entities = [
+            WhatIfReport.Entity(id: "1", name: "甲", group: "东胜区", inputs: ["certified": .bool(true)]),
+            WhatIfReport.Entity(id: "2", name: "乙", group: "东胜区", inputs: ["certified": .bool(false)]),
+            WhatIfReport.Entity(id: "3", name: "丙", group: "康巴什区", inputs: ["certified": .bool(true)]),
+        ]
+        let r = WhatIfReport.run(base: base, entity: .enterprise, date: Day("2025-03-01")!, overlay: ["award.base": .num(Fixed(250_000))], entities: entities)
+        #expect(r.rules[0].before == Fixed(400_000))
+        #expect(r.rules[0].after == Fixed(500_000))
+        #expect(r.rules[0].winners == 2 && r.rules[0].losers == 0)
+        #expect(r.groups.map(\.group) == ["东胜区", "康巴什区"])
+        #expect(r.groups[0].after == Fixed(250_000))
+        #expect(Set(r.gains.map(\.name)) == ["甲", "丙"])
+    }
+}

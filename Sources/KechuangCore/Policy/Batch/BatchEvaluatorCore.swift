@@ -72,6 +72,13 @@ public final class BatchEvaluatorCore {
 
     /// Evaluates one row into `outcomes`, or gives the reason the row cannot be read.
     public func evaluate(_ fields: [ArraySlice<UInt8>]) -> RowError? {
+        if let problem = load(fields) { return problem }
+        prepared.evaluate(frame, into: &outcomes)
+        return nil
+    }
+
+    /// Reads one row's inputs into `frame` without evaluating (the what-if copies them into its own frames).
+    public func load(_ fields: [ArraySlice<UInt8>]) -> RowError? {
         guard fields.count == expectedCount else {
             return RowError(message: "expected \(expectedCount) fields, found \(fields.count)")
         }
@@ -82,7 +89,6 @@ public final class BatchEvaluatorCore {
             if let v = Self.fastValue(cell, c) { frame.inputs[c.slot] = v; continue }
             if let problem = slowValue(String(decoding: cell, as: UTF8.self), c) { return problem }
         }
-        prepared.evaluate(frame, into: &outcomes)
         return nil
     }
 
