@@ -83,6 +83,23 @@ struct EntityDataAndApplicationsTests {
         }
     }
 
+    @Test("An XLSX import reads the first sheet, numbers exactly")
+    func importXLSX() async throws {
+        try await withPlatform { app in
+            let id = try await orgID(app)
+            let b = Browser(app)
+            try await b.signIn("enterprise")
+            try await b.get("/organizations/\(id)/data")
+            let xlsx = try XLSXWriter.workbook(sheetName: "data", header: ["year", "rd_expense", "standard_level"],
+                                               rows: [[.number("2024"), .number("1234567.89"), .text("national")]])
+            let res = try await multipart(b, "/organizations/\(id)/data/import", filename: "data.xlsx", content: xlsx)
+            #expect(res.status == .seeOther)
+            let facts = try await EntityFactRecord.query(on: app.db).all()
+            #expect(facts.first { $0.variable == "rd_expense" }?.value == "1234567.89")
+            #expect(facts.first { $0.variable == "standard_level" }?.value == "national")
+        }
+    }
+
     @Test("Match from stored data, apply, and a reviewer approves: the decision keeps amount, version and inputs")
     func applyAndApprove() async throws {
         try await withPlatform { app in
