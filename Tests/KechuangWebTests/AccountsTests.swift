@@ -168,6 +168,7 @@ struct AccountsTests {
             let res = try await b.get("/account")
             #expect(res.status == .seeOther)
             #expect(res.headers.first(name: .location)?.contains("expired=1") == true)
+            #expect(try await auditCount(app, action: "session.expired") == 1)
         }
     }
 }

@@ -33,6 +33,8 @@ struct CurrentUserMiddleware: Middleware {
             if let seen, Date().timeIntervalSince(seen) > Self.idleTimeout {
                 req.session.data[Self.sessionUserKey] = nil
                 req.storage[SessionExpiredKey.self] = true
+                try await AuditTrail.event(on: req.db, actor: Actor(userID: id, name: "session", address: req.clientAddress),
+                                           action: "session.expired", entityType: "user", entityID: id.uuidString)
             } else if let user = try await req.accounts.user(id: id), user.isActive {
                 req.currentUser = CurrentUser(user, via: .session)
                 // Refresh the idle clock at most once a minute to avoid a session write per request.
