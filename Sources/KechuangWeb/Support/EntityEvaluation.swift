@@ -23,7 +23,7 @@ struct EntityEvaluation {
         for name in inputs.keys {
             let own = facts.first { $0.year == dataYear && $0.variable == name }
             let prev = name.hasSuffix("_last_year") ? facts.first { $0.year == dataYear - 1 && $0.variable == String(name.dropLast(10)) } : nil
-            if let f = own ?? prev { sources[name] = "\(f.year) · \(f.source)\(f.verified ? " ✓" : "")" }
+            if let f = own ?? prev { sources[name] = "\(f.year) · \(req.sourceLabel(f.source))\(f.verified ? " ✓" : "")" }
         }
         let today = Day(ChinaTime.dateString(Date()))!
         return EntityEvaluation(report: MatchReport.run(base: base, entity: kind, date: today, inputs: inputs),

@@ -16,3 +16,10 @@ extension Request {
         return (org, kind, staff)
     }
 }
+
+extension Request {
+    /// A data source as people read it: "self-declared" is translated, department names stay as they are.
+    func sourceLabel(_ source: String) -> String {
+        source == EntityFact.selfDeclared ? t("source_self_declared") : source
+    }
+}

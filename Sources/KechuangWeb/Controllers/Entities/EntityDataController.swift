@@ -59,7 +59,7 @@ struct EntityDataController {
         let rows = variables.map { v in
             Row(variable: v.name, label: en ? v.labelEn : v.label, cells: years.map { y in
                 let f = byKey["\(y)/\(v.name)"]
-                return Cell(value: f.map { display($0.value, v, req) } ?? "", source: f?.source ?? "", verified: f?.verified ?? false)
+                return Cell(value: f.map { display($0.value, v, req) } ?? "", source: f.map { req.sourceLabel($0.source) } ?? "", verified: f?.verified ?? false)
             })
         }
         let fields = variables.map { v in
@@ -70,7 +70,7 @@ struct EntityDataController {
         }
         let myOrg = try await req.accounts.organizations(of: try req.requireUser().id).first?.name
         return Content(organizationID: org.id!.uuidString, name: org.name, years: years, rows: rows.filter { r in r.cells.contains { !$0.value.isEmpty } },
-                       fields: fields, formYear: formYear, staff: staff, defaultSource: staff ? (myOrg ?? "") : EntityFact.selfDeclared,
+                       fields: fields, formYear: formYear, staff: staff, defaultSource: staff ? (myOrg ?? "") : req.sourceLabel(EntityFact.selfDeclared),
                        errors: errors, general: general, importProblems: importProblems,
                        template: "year," + variables.map(\.name).joined(separator: ","))
     }
