@@ -45,6 +45,8 @@ public enum KechuangApp {
     static func loadPolicy(_ app: Application, config: AppConfig) async throws {
         try await PolicyTextStore(db: app.db).load(try PolicyData.document(resourceDirectory: config.resourceDirectory),
                                                    targets: try PolicyData.targets(resourceDirectory: config.resourceDirectory), actor: .system)
+        try await MonitoringStore(db: app.db).loadSourcedValues(rows: try MonitoringData.sourcedRows(resourceDirectory: config.resourceDirectory),
+                                                                catalog: try MonitoringData.catalog(resourceDirectory: config.resourceDirectory), actor: .system)
     }
 
     public static func migrate(config: AppConfig, revert: Bool = false) async throws {

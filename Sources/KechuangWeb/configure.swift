@@ -81,4 +81,6 @@ func routes(_ app: Application) {
     ReviewController().register(app)
     PolicyRunController().register(app)
     WhatIfController().register(app)
+    MonitoringController().register(app)
+    MonitoringAPIController().register(app)
 }

@@ -64,6 +64,10 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/jobs/:id/files/:name": "admin",
         "POST /api/v1/policy/runs": "admin",
         "GET /admin/policy/whatif": "admin|reviewer",
+        "GET /monitoring": "everyone",
+        "GET /monitoring/indicators/:key": "everyone",
+        "POST /monitoring/indicators/:key/values": "admin|reviewer",
+        "GET /api/v1/monitoring/indicators": "everyone",
     ]
 
     static func key(_ route: Route) -> String {
@@ -77,6 +81,7 @@ struct AuthorizationMatrixTests {
             case ":number": "7"
             case ":code": "en"
             case ":name": "results.csv"
+            case ":key": "rd_intensity"
             default: c.description
             }
         }.joined(separator: "/")

@@ -29,6 +29,22 @@ public struct IndicatorTarget: Codable, Sendable, Equatable {
     public let article: Int?
     public let quote: String
 
+    public init(indicator: String, name: String, nameEn: String, unit: String, direction: Direction, comparison: Comparison, value: String,
+                year: Int?, kind: Kind, chapter: Int, article: Int?, quote: String) {
+        self.indicator = indicator
+        self.name = name
+        self.nameEn = nameEn
+        self.unit = unit
+        self.direction = direction
+        self.comparison = comparison
+        self.value = value
+        self.year = year
+        self.kind = kind
+        self.chapter = chapter
+        self.article = article
+        self.quote = quote
+    }
+
     public var decimalValue: Decimal? { Decimal(string: value, locale: Locale(identifier: "en_US_POSIX")) }
 }
 

@@ -11,5 +11,6 @@ public enum KechuangMigrations {
         M0006CreateEntityFacts(),
         M0007CreateApplications(),
         M0008CreateJobs(),
+        M0009CreateIndicatorValues(),
     ]
 }

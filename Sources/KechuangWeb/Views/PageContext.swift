@@ -63,7 +63,8 @@ extension Request {
 enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
         var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/policy/rules", "nav_rules"),
-                                           ("/policy", "nav_policy"), ("/organizations", "nav_organizations")]
+                                           ("/policy", "nav_policy"), ("/organizations", "nav_organizations"),
+                                           ("/monitoring", "nav_monitoring")]
         if let user {
             entries.append(("/account", "nav_account"))
             if user.role.isStaff {

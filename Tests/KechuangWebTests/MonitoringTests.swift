@@ -1,0 +1,69 @@
+import Fluent
+import Foundation
+import KechuangCore
+import KechuangStore
+@testable import KechuangWeb
+import Testing
+import VaporTesting
+
+@Suite("Monitoring pages and API")
+struct MonitoringPagesTests {
+    @Test("The targets page tells the true state with sources, and names the department when data are missing")
+    func targets() async throws {
+        try await withPlatform(demo: false) { app in
+            #expect(try await IndicatorValueRecord.query(on: app.db).count() == 144)
+            let res = try await app.testing().sendRequest(.GET, "/monitoring")
+            #expect(res.status == .ok)
+            let html = res.body.string
+            #expect(html.contains("0.91 %"))
+            #expect(html.contains("(2023)"))
+            #expect(html.contains("请向市统计局索取"))
+            #expect(html.contains("<svg"))
+            #expect(!html.contains("<script"))
+            // 99th in the 2023 edition; the 2030 goal is the top 80.
+            #expect(html.contains("99 位"))
+        }
+    }
+
+    @Test("Staff add a value with a source; impossible values, unknown banners and missing sources are refused")
+    func addValue() async throws {
+        try await withPlatform { app in
+            let b = Browser(app)
+            try await b.signIn("reviewer")
+            try await b.get("/monitoring/indicators/rd_intensity")
+            let bad = try await b.post("/monitoring/indicators/rd_intensity/values", ["region": "火星旗", "year": "1990", "value": "150", "source": ""])
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            #expect(html.contains("未知旗区") && html.contains("应在 2000 到 2100 之间") && html.contains("数值不可能") && html.contains("此项为必填项"))
+            let before = try await IndicatorValueRecord.query(on: app.db).count()
+            let ok = try await b.post("/monitoring/indicators/rd_intensity/values", ["region": "鄂尔多斯市", "year": "2023", "value": "0.93",
+                                                                                   "source": "测试来源 2025 统计公报", "note": ""])
+            #expect(ok.status == .seeOther)
+            #expect(try await IndicatorValueRecord.query(on: app.db).count() == before + 1)
+            #expect(try await auditCount(app, action: "indicator_value.create") == 1)
+            let page = try await b.get("/monitoring/indicators/rd_intensity")
+            #expect(page.body.string.contains("数值不一致"))
+            #expect(page.body.string.contains("测试来源 2025 统计公报"))
+        }
+    }
+
+    @Test("GET /api/v1/monitoring/indicators gives definitions, targets with status and values with sources")
+    func api() async throws {
+        try await withPlatform(demo: false) { app in
+            let res = try await json(app, .GET, "/api/v1/monitoring/indicators")
+            #expect(res.status == .ok)
+            struct I: Decodable {
+                struct T: Decodable { let status: String; let year: Int? }
+                struct V: Decodable { let year: Int; let value: String; let source: String }
+                let key: String
+                let targets: [T]
+                let values: [V]
+            }
+            let list = try JSONDecoder().decode([I].self, from: Data(res.body.readableBytesView))
+            let rd = try #require(list.first { $0.key == "rd_intensity" })
+            #expect(rd.targets.map(\.year) == [2027, 2030])
+            #expect(rd.values.contains { $0.year == 2023 && $0.value == "0.91" && !$0.source.isEmpty })
+            #expect(list.first { $0.key == "high_value_patents_per_10k" }?.targets.first?.status == "insufficient_data")
+        }
+    }
+}
