@@ -29,7 +29,7 @@ public struct ProgressAssessment: Sendable, Equatable {
     public let requiredGrowth: Decimal?
     /// The latest value carried to the target year at `recentGrowth`.
     public let projection: Decimal?
-    /// The rule that decided the status, in words, for the page.
+    /// The rule that decided the status, as a code the page translates (`progress_reason_<code>`).
     public let reason: String
 }
 
@@ -47,7 +47,7 @@ public enum ProgressRules {
         let series = observations.sorted { $0.year < $1.year }
         let latest = series.last
         guard let goal = target.decimalValue else {
-            return ProgressAssessment(status: .insufficientData, latest: latest, recentGrowth: nil, requiredGrowth: nil, projection: nil, reason: "target value unreadable")
+            return ProgressAssessment(status: .insufficientData, latest: latest, recentGrowth: nil, requiredGrowth: nil, projection: nil, reason: "unreadable")
         }
         let recent = growth(Array(series.suffix(3)))
         switch target.kind {
@@ -55,33 +55,33 @@ public enum ProgressRules {
             let rate = goal / 100
             guard let g = recent else {
                 return ProgressAssessment(status: .insufficientData, latest: latest, recentGrowth: nil, requiredGrowth: rate, projection: nil,
-                                          reason: "needs two full-year values to measure growth")
+                                          reason: "needs_two_for_growth")
             }
             let status: ProgressAssessment.Status = g >= rate ? .onTrack : (g >= rate * atRiskShare ? .atRisk : .offTrack)
             return ProgressAssessment(status: status, latest: latest, recentGrowth: g, requiredGrowth: rate, projection: nil,
-                                      reason: "recent growth compared with the required \(goal)% a year (at risk from 75 % of it)")
+                                      reason: "growth_rule")
         case .level, .cumulative:
             guard let latest else {
                 return ProgressAssessment(status: .insufficientData, latest: nil, recentGrowth: nil, requiredGrowth: nil, projection: nil,
-                                          reason: "no value yet")
+                                          reason: "no_value")
             }
             let higher = target.direction == .higher
             if higher ? latest.value >= goal : latest.value <= goal {
                 return ProgressAssessment(status: .achieved, latest: latest, recentGrowth: recent, requiredGrowth: nil, projection: latest.value,
-                                          reason: "the latest value already meets the target")
+                                          reason: "achieved")
             }
             let years = (target.year ?? latest.year) - latest.year
             let required = years > 0 ? rate(from: latest.value, to: goal, years: years) : nil
             guard let g = recent, years > 0 else {
                 return ProgressAssessment(status: .insufficientData, latest: latest, recentGrowth: recent, requiredGrowth: required, projection: nil,
-                                          reason: years > 0 ? "needs two full-year values to project" : "the target year has passed")
+                                          reason: years > 0 ? "needs_two_to_project" : "target_year_passed")
             }
             let projected = latest.value * power(1 + g, years)
             let covered = (projected - latest.value) / (goal - latest.value)
             let reaches = higher ? projected >= goal : projected <= goal
             let status: ProgressAssessment.Status = reaches ? .onTrack : (covered >= atRiskShare ? .atRisk : .offTrack)
             return ProgressAssessment(status: status, latest: latest, recentGrowth: g, requiredGrowth: required, projection: projected,
-                                      reason: "projection at recent compound growth, compared with the target (at risk from 75 % of the distance)")
+                                      reason: "projection_rule")
         }
     }
 

@@ -16,14 +16,18 @@ public enum SVGChart {
     static let left = 64.0, right = 24.0, top = 40.0, bottom = 70.0
 
     /// A line over years with an optional target line; `title` and `source` are plain text.
-    public static func line(title: String, unit: String, points: [Point], target: (label: String, value: Decimal)?, source: String) -> String {
+    /// `invert` draws smaller values higher (ranks: 1st at the top).
+    public static func line(title: String, unit: String, points: [Point], target: (label: String, value: Decimal)?, source: String, invert: Bool = false) -> String {
         let values = points.map(\.value) + (target.map { [$0.value] } ?? [])
         let (lo, hi) = bounds(values)
         let plotW = width - left - right, plotH = height - top - bottom
         func x(_ i: Int) -> Double { points.count <= 1 ? left + plotW / 2 : left + plotW * Double(i) / Double(points.count - 1) }
-        func y(_ v: Decimal) -> Double { top + plotH * (1 - (double(v) - lo) / max(hi - lo, 1e-9)) }
+        func y(_ v: Decimal) -> Double {
+            let f = (double(v) - lo) / max(hi - lo, 1e-9)
+            return top + plotH * (invert ? f : 1 - f)
+        }
         var s = header(title)
-        s += axes(lo: lo, hi: hi, unit: unit)
+        s += axes(lo: lo, hi: hi, unit: unit, invert: invert)
         for (i, p) in points.enumerated() {
             s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(height - bottom + 18))\" text-anchor=\"middle\" font-size=\"12\">\(escape(p.x))</text>"
         }
@@ -67,12 +71,12 @@ public enum SVGChart {
             + "<text x=\"\(fmt(left))\" y=\"24\" font-size=\"15\" font-weight=\"bold\">\(escape(title))</text>"
     }
 
-    static func axes(lo: Double, hi: Double, unit: String) -> String {
+    static func axes(lo: Double, hi: Double, unit: String, invert: Bool = false) -> String {
         var s = "<line x1=\"\(fmt(left))\" y1=\"\(fmt(top))\" x2=\"\(fmt(left))\" y2=\"\(fmt(height - bottom))\" stroke=\"#000\"/>"
         s += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(height - bottom))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(height - bottom))\" stroke=\"#000\"/>"
         for k in 0...4 {
             let v = lo + (hi - lo) * Double(k) / 4
-            let yy = top + (height - top - bottom) * (1 - Double(k) / 4)
+            let yy = top + (height - top - bottom) * (invert ? Double(k) / 4 : 1 - Double(k) / 4)
             s += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(yy + 4))\" text-anchor=\"end\" font-size=\"11\">\(escape(tick(v)))</text>"
             s += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(yy))\" x2=\"\(fmt(width - right))\" y2=\"\(fmt(yy))\" stroke=\"#ccc\" stroke-width=\"0.5\"/>"
         }

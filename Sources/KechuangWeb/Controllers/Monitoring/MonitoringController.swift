@@ -48,9 +48,11 @@ struct MonitoringController {
         let catalog = try MonitoringData.catalog(resourceDirectory: req.services.config.resourceDirectory)
         let values = try await MonitoringStore(db: req.db).allCatalogued()
         let byIndicator = Dictionary(grouping: values, by: { $0.indicator ?? "" })
-        return try await req.policyText.targets().map { t in
-            TargetView.build(t, def: catalog.definition(t.indicator), values: byIndicator[t.indicator] ?? [], req: req)
-        }
+        // Catalogue order (R&D intensity first), then year: the order leadership reads the goals in.
+        let order = Dictionary(uniqueKeysWithValues: catalog.indicators.enumerated().map { ($1.key, $0) })
+        return try await req.policyText.targets()
+            .sorted { (order[$0.indicator] ?? 99, $0.year ?? 9999) < (order[$1.indicator] ?? 99, $1.year ?? 9999) }
+            .map { t in TargetView.build(t, def: catalog.definition(t.indicator), values: byIndicator[t.indicator] ?? [], req: req) }
     }
 
     @Sendable func index(req: Request) async throws -> View {

@@ -41,8 +41,9 @@ struct TargetView: Encodable {
         let points = observations.sorted { $0.year < $1.year }.map { SVGChart.Point(x: String($0.year), value: $0.value) }
         let goal = req.t("target_\(t.comparison)_\(t.kind)", ["value": t.value, "unit": t.unit])
         let chartTarget: (String, Decimal)? = target.kind == .annualGrowth ? nil : target.decimalValue.map { (goal + (t.year.map { " (\($0))" } ?? ""), $0) }
-        let chart = SVGChart.line(title: en ? t.nameEn : t.name, unit: unit, points: points, target: chartTarget,
-                                  source: latestRecord.map { req.t("monitoring_source") + " " + $0.source } ?? req.t("monitoring_no_data"))
+        let chart = points.isEmpty ? "" : SVGChart.line(title: en ? t.nameEn : t.name, unit: unit, points: points, target: chartTarget,
+                                                        source: latestRecord.map { req.t("monitoring_source") + " " + $0.source } ?? "",
+                                                        invert: def?.kind == .rank)
         let department = def?.department ?? ""
         return TargetView(
             indicator: t.indicator, name: en ? t.nameEn : t.name, goal: goal, year: t.year.map(String.init) ?? req.t("target_every_year"),
@@ -50,7 +51,7 @@ struct TargetView: Encodable {
             status: a.status.rawValue, statusLabel: req.t("progress_\(a.status.rawValue)"),
             latest: a.latest.map { "\($0.value) \(unit)" }, latestYear: a.latest?.year, latestSource: latestRecord?.source,
             recentGrowth: pct(a.recentGrowth), requiredGrowth: pct(a.requiredGrowth), projection: a.projection.map { "\($0.roundedTo(2)) \(unit)" },
-            rule: a.reason, department: department,
+            rule: req.t("progress_reason_\(a.reason)"), department: department,
             missingNote: a.status == .insufficientData ? req.t("monitoring_ask", ["department": department]) : nil, chartSVG: chart)
     }
 }
