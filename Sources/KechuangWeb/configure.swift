@@ -83,4 +83,6 @@ func routes(_ app: Application) {
     WhatIfController().register(app)
     MonitoringController().register(app)
     MonitoringAPIController().register(app)
+    TrackingController().register(app)
+    ArticleTrackingController().register(app)
 }

@@ -68,6 +68,13 @@ struct AuthorizationMatrixTests {
         "GET /monitoring/indicators/:key": "everyone",
         "POST /monitoring/indicators/:key/values": "admin|reviewer",
         "GET /api/v1/monitoring/indicators": "everyone",
+        "GET /tracking": "admin|reviewer",
+        "GET /tracking/mine": "admin|reviewer",
+        "GET /tracking/report": "admin|reviewer",
+        "GET /tracking/export.xlsx": "admin|reviewer",
+        "GET /tracking/articles/:number": "admin|reviewer",
+        "POST /tracking/articles/:number/reports": "admin|reviewer",
+        "GET /tracking/attachments/:id": "admin|reviewer",
     ]
 
     static func key(_ route: Route) -> String {

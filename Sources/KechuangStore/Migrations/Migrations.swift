@@ -12,5 +12,6 @@ public enum KechuangMigrations {
         M0007CreateApplications(),
         M0008CreateJobs(),
         M0009CreateIndicatorValues(),
+        M0010CreateProgressReports(),
     ]
 }

@@ -46,8 +46,9 @@ extension RoutesBuilder {
     /// Registers a route together with its access rule; the only way routes are added in this app.
     @discardableResult
     func on<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: PathComponent..., access: Access,
+                                       body: HTTPBodyStreamStrategy = .collect,
                                        use handler: @Sendable @escaping (Request) async throws -> R) -> Route {
-        let route = grouped(AccessMiddleware(access: access)).on(method, path, use: handler)
+        let route = grouped(AccessMiddleware(access: access)).on(method, path, body: body, use: handler)
         route.userInfo[Access.userInfoKey] = access
         return route
     }

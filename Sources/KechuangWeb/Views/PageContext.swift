@@ -69,6 +69,7 @@ enum Navigation {
             entries.append(("/account", "nav_account"))
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))
+                entries.append(("/tracking", "nav_tracking"))
                 entries.append(("/admin/policy/whatif", "nav_whatif"))
             }
             if user.role == .admin {

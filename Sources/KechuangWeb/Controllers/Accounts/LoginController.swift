@@ -33,7 +33,9 @@ struct LoginController {
             let user = try await LoginStore(db: req.db, hasher: req.services.hasher)
                 .authenticate(username: username!, password: password!, address: req.clientAddress)
             try await Self.startSession(for: user, req: req)
-            return req.redirect(to: next, redirectType: .normal)
+            // Department staff land on their own implementation tasks unless they were going somewhere.
+            let landing = next == "/" && user.role.isStaff ? "/tracking/mine" : next
+            return req.redirect(to: landing, redirectType: .normal)
         } catch let e as DomainError where e.kind == .unauthenticated || e.kind == .tooManyRequests {
             let form = try FormState(e, values: input.values, req: req)
             let view = try await req.page("accounts/login", titleKey: "login_title", content: Content(form: form, next: next, expired: false), forms: true)
