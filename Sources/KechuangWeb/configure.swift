@@ -84,5 +84,7 @@ func routes(_ app: Application) {
     MonitoringController().register(app)
     MonitoringAPIController().register(app)
     TrackingController().register(app)
+    BannerIndexController().register(app)
+    DashboardController().register(app)
     ArticleTrackingController().register(app)
 }

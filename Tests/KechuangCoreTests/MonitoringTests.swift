@@ -55,3 +55,28 @@ struct MonitoringTests {
         #expect(line.contains(">0.91<"))
     }
 }
+
+@Suite("Banner capability index")
+struct BannerIndexTests {
+    let config = try! BannerIndexConfig.decode(Data(contentsOf: URL(fileURLWithPath: repoRoot + "/data/monitoring/banner-index.json")))
+
+    @Test("Min-max per indicator, weighted over the dimensions with data, ranked; missing dimensions are named")
+    func compute() {
+        let r = BannerIndexResult.compute(config: config, values: [
+            "enterprises": [.dongsheng: 10, .kangbashi: 5, .hanggin: 0],
+            "institutions": [.dongsheng: 4, .kangbashi: 4, .hanggin: 0],
+        ])
+        #expect(r.scores.first?.banner == .dongsheng)
+        #expect(r.scores.first?.total == 100)
+        // Kangbashi: entities 50, conditions 100, weights 0.2 and 0.2 → 75.
+        #expect(r.scores.first { $0.banner == .kangbashi }?.total == 75)
+        #expect(Set(r.missingDimensions) == ["input", "output", "management"])
+        #expect(r.scores.first { $0.banner == .otog }?.total == nil)
+    }
+
+    @Test("Weights must add up to 1")
+    func weights() {
+        let bad = #"{"version":"x","note":"","normalisation":"","dimensions":[{"key":"a","name":"a","nameEn":"a","weight":0.5,"indicators":[]}]}"#
+        #expect(throws: DomainError.self) { try BannerIndexConfig.decode(Data(bad.utf8)) }
+    }
+}

@@ -67,3 +67,43 @@ struct MonitoringPagesTests {
         }
     }
 }
+
+@Suite("Banner index and leadership dashboard")
+struct BannerAndDashboardTests {
+    @Test("The banner page ranks the nine banners from platform data and asks the engine for the art. 25 award")
+    func banners() async throws {
+        try await withPlatform { app in
+            let res = try await app.testing().sendRequest(.GET, "/monitoring/banners")
+            #expect(res.status == .ok)
+            let html = res.body.string
+            for b in Banner.allCases { #expect(html.contains(b.nameZh)) }
+            #expect(html.contains("自治区已给予的奖补金额"))
+            #expect(html.contains("<svg"))
+            let api = try await json(app, .GET, "/api/v1/monitoring/banners")
+            struct R: Decodable { struct B: Decodable { let code: String; let rank: Int? }; let banners: [B]; let version: String }
+            let r = try JSONDecoder().decode(R.self, from: Data(api.body.readableBytesView))
+            #expect(r.banners.count == 9)
+            #expect(r.banners.first?.rank == 1)
+            #expect(r.version == "ordos-banner-index-2026.1")
+        }
+    }
+
+    @Test("The dashboard lists targets, banners and tracking, and after a report is issued shows what changed")
+    func dashboard() async throws {
+        try await withPlatform { app in
+            let b = Browser(app)
+            try await b.signIn("admin")
+            let first = try await b.get("/dashboard")
+            #expect(first.status == .ok)
+            #expect(first.body.string.contains("全社会R&amp;D经费投入强度") || first.body.string.contains("全社会R&D经费投入强度"))
+            #expect(first.body.string.contains("尚未出具过报告"))
+            let issued = try await b.post("/dashboard/issued", [:])
+            #expect(issued.status == .seeOther)
+            try await b.get("/monitoring/indicators/rd_intensity")
+            try await b.post("/monitoring/indicators/rd_intensity/values", ["region": "鄂尔多斯市", "year": "2024", "value": "1.01", "source": "测试：2024年统计公报"])
+            let after = try await b.get("/dashboard")
+            #expect(after.body.string.contains("2024") && after.body.string.contains("1.01"))
+            #expect(try await auditCount(app, action: "dashboard.issued") == 1)
+        }
+    }
+}

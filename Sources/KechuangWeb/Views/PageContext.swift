@@ -70,6 +70,7 @@ enum Navigation {
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))
                 entries.append(("/tracking", "nav_tracking"))
+                entries.append(("/dashboard", "nav_dashboard"))
                 entries.append(("/admin/policy/whatif", "nav_whatif"))
             }
             if user.role == .admin {

@@ -56,10 +56,3 @@ struct TargetView: Encodable {
     }
 }
 
-extension Decimal {
-    func roundedTo(_ scale: Int) -> Decimal {
-        var x = self, r = Decimal()
-        NSDecimalRound(&r, &x, scale, .plain)
-        return r
-    }
-}
