@@ -62,21 +62,26 @@ struct BannerIndexTests {
 
     @Test("Min-max per indicator, weighted over the dimensions with data, ranked; missing dimensions are named")
     func compute() {
+        var enterprises: [Banner: Decimal] = [:], institutions: [Banner: Decimal] = [:]
+        for b in Banner.allCases { enterprises[b] = 0; institutions[b] = 0 }
+        enterprises[.dongsheng] = 10; enterprises[.kangbashi] = 5
+        institutions[.dongsheng] = 4; institutions[.kangbashi] = 4
         let r = BannerIndexResult.compute(config: config, values: [
-            "enterprises": [.dongsheng: 10, .kangbashi: 5, .hanggin: 0],
-            "institutions": [.dongsheng: 4, .kangbashi: 4, .hanggin: 0],
+            "enterprises": enterprises, "institutions": institutions,
+            // A statistic known for one banner only does not count (it would score 100 alone).
+            "rd_intensity": [.jungar: 1.6],
         ])
         #expect(r.scores.first?.banner == .dongsheng)
         #expect(r.scores.first?.total == 100)
         // Kangbashi: entities 50, conditions 100, weights 0.2 and 0.2 → 75.
         #expect(r.scores.first { $0.banner == .kangbashi }?.total == 75)
         #expect(Set(r.missingDimensions) == ["input", "output", "management"])
-        #expect(r.scores.first { $0.banner == .otog }?.total == nil)
+        #expect(r.scores.first { $0.banner == .otog }?.total == 0)
     }
 
     @Test("Weights must add up to 1")
     func weights() {
-        let bad = #"{"version":"x","note":"","normalisation":"","dimensions":[{"key":"a","name":"a","nameEn":"a","weight":0.5,"indicators":[]}]}"#
+        let bad = #"{"version":"x","note":"","noteZh":"","normalisation":"","normalisationZh":"","dimensions":[{"key":"a","name":"a","nameEn":"a","weight":0.5,"indicators":[]}]}"#
         #expect(throws: DomainError.self) { try BannerIndexConfig.decode(Data(bad.utf8)) }
     }
 }

@@ -22,8 +22,12 @@ public struct BannerIndexConfig: Codable, Sendable {
 
     public let version: String
     public let note: String
+    public let noteZh: String
     public let normalisation: String
+    public let normalisationZh: String
     public let dimensions: [Dimension]
+    /// A statistical indicator counts only when this many banners have a value (one value would score 100 alone).
+    public static let minimumCoverage = 5
 
     public static func decode(_ data: Data) throws -> BannerIndexConfig {
         let c = try JSONDecoder().decode(BannerIndexConfig.self, from: data)
@@ -56,7 +60,7 @@ public struct BannerIndexResult: Sendable {
         for d in config.dimensions {
             var sums: [Banner: (Decimal, Int)] = [:]
             for ind in d.indicators {
-                guard let vs = values[ind.key], !vs.isEmpty else { continue }
+                guard let vs = values[ind.key], vs.count >= BannerIndexConfig.minimumCoverage else { continue }
                 let lo = vs.values.min()!, hi = vs.values.max()!
                 for (b, v) in vs {
                     let score: Decimal = hi == lo ? 100 : (v - lo) / (hi - lo) * 100
@@ -82,8 +86,10 @@ public struct BannerIndexResult: Sendable {
         let scores = Banner.allCases.map { b -> BannerScore in
             let dims = Dictionary(uniqueKeysWithValues: present.compactMap { d in dimensionScores[d.key]?[b].map { (d.key, $0.roundedTo(2)) } })
             let ordered = dims.sorted { $0.value > $1.value }.map(\.key)
+            // With few dimensions the same one would be both strength and gap: gaps never repeat a strength.
+            let strengths = Array(ordered.prefix(2))
             return BannerScore(banner: b, dimensions: dims, total: totals[b], rank: ranked.firstIndex(of: b).map { $0 + 1 },
-                               strengths: Array(ordered.prefix(2)), gaps: Array(ordered.reversed().prefix(2)))
+                               strengths: strengths, gaps: Array(ordered.reversed().filter { !strengths.contains($0) }.prefix(2)))
         }
         return BannerIndexResult(version: config.version, scores: scores.sorted { ($0.rank ?? 99) < ($1.rank ?? 99) }, missingDimensions: missing)
     }

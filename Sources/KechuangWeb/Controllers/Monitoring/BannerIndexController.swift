@@ -57,6 +57,8 @@ struct BannerIndexController {
             for ind in d.indicators {
                 let parts = ind.source.split(separator: ":").map(String.init)
                 var vs: [Banner: Decimal] = [:]
+                // Platform figures are complete for what the platform holds: a banner with nothing counts as 0.
+                if parts.first == "platform" { for b in Banner.allCases { vs[b] = 0 } }
                 switch (parts.first, parts.count > 1 ? parts[1] : "", parts.last ?? "") {
                 case ("platform", "org_count", let kind):
                     for o in orgs where o.kindRaw == kind { if let b = o.banner { vs[b, default: 0] += 1 } }
@@ -105,7 +107,8 @@ struct BannerIndexController {
         let chart = SVGChart.bars(title: req.t("banners_chart_title"), unit: req.t("banners_score_unit"),
                                   items: result.scores.compactMap { s in s.total.map { SVGChart.Point(x: en ? s.banner.nameEn : s.banner.nameZh, value: $0) } },
                                   source: req.t("banners_chart_source", ["version": config.version, "year": String(year)]))
-        let content = PageContent(version: config.version, note: config.note, normalisation: config.normalisation,
+        let content = PageContent(version: config.version, note: en ? config.note : config.noteZh,
+                                  normalisation: en ? config.normalisation : config.normalisationZh,
                               dimensions: config.dimensions.map { d in
                                   DimensionHead(key: d.key, name: en ? d.nameEn : d.name, weight: "\(d.weight)",
                                                 indicators: d.indicators.map { en ? $0.nameEn : $0.name }.joined(separator: "；"))
