@@ -107,3 +107,22 @@ struct BannerAndDashboardTests {
         }
     }
 }
+
+@Suite("Values computed from platform records")
+struct ComputedValuesTests {
+    @Test("Registered technology-contract income becomes a turnover value beside the statistics, with its computation")
+    func turnover() async throws {
+        try await withPlatform { app in
+            let orgs = try await OrganizationRecord.query(on: app.db).filter(\.$kindRaw == "enterprise").range(0..<2).all()
+            for (k, org) in orgs.enumerated() {
+                try await EntityDataStore(db: app.db).save(organizationID: org.id!, year: 2024, values: ["tech_contract_income": k == 0 ? "150000000" : "50000000"],
+                                                          source: "市科学技术局", verified: true, actor: .system)
+            }
+            let page = try await app.testing().sendRequest(.GET, "/monitoring/indicators/tech_market_turnover")
+            let html = page.body.string
+            #expect(html.contains("2 亿元"))
+            #expect(html.contains("平台上2家单位登记的技术合同交易额合计"))
+            #expect(html.contains("输出技术合同成交额(1-8月)") || html.contains("3.1"))
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -20,11 +21,32 @@ struct MonitoringController {
         let unit: String
         let department: String
         let rows: [ValueRow]
+        /// Values computed from the platform's own records, with the computation shown.
+        let computed: [ComputedRow]
         let chartSVG: String
         let bannerChartSVG: String?
         let staff: Bool
         let regions: [String]
         let form: FormState
+    }
+
+    struct ComputedRow: Encodable {
+        let year: Int
+        let value: String
+        let computation: String
+    }
+
+    /// Platform computations for an indicator, where the platform holds the records.
+    static func computed(req: Request, key: String) async throws -> [ComputedValue] {
+        switch key {
+        case "tech_market_turnover":
+            let facts = try await EntityFactRecord.query(on: req.db).filter(\.$variable == "tech_contract_income").all()
+            return PlatformComputations.techMarketTurnover(facts.compactMap { f in
+                Decimal(string: f.value, locale: Locale(identifier: "en_US_POSIX")).map { (f.year, $0) }
+            })
+        default:
+            return []
+        }
     }
 
     struct ValueRow: Encodable {
@@ -88,8 +110,11 @@ struct MonitoringController {
             bannerChart = SVGChart.bars(title: "\(en ? def.nameEn : def.name) · \(year)", unit: def.unit, items: items,
                                         source: req.t("monitoring_source") + " " + (bannerValues.first?.source ?? ""))
         }
+        let computed = try await Self.computed(req: req, key: key).map {
+            ComputedRow(year: $0.year, value: "\($0.value) \($0.unit)", computation: req.t("computed_\($0.indicator)", ["n": String($0.contributors)]))
+        }
         return IndicatorContent(key: key, name: en ? def.nameEn : def.name, definition: def.definition, unit: def.unit, department: def.department,
-                                rows: rows, chartSVG: chart, bannerChartSVG: bannerChart, staff: req.currentUser?.role.isStaff ?? false,
+                                rows: rows, computed: computed, chartSVG: chart, bannerChartSVG: bannerChart, staff: req.currentUser?.role.isStaff ?? false,
                                 regions: IndicatorValueInput.regions, form: form)
     }
 
