@@ -70,6 +70,7 @@ struct AuthorizationMatrixTests {
         "GET /api/v1/monitoring/indicators": "everyone",
         "GET /tracking": "admin|reviewer",
         "GET /monitoring/banners": "everyone",
+        "POST /monitoring/import": "admin|reviewer",
         "GET /api/v1/monitoring/banners": "everyone",
         "GET /dashboard": "admin|reviewer",
         "POST /dashboard/issued": "admin",

@@ -126,3 +126,41 @@ struct ComputedValuesTests {
         }
     }
 }
+
+@Suite("Indicator value import")
+struct IndicatorImportTests {
+    func upload(_ b: Browser, _ csv: String) async throws -> TestingHTTPResponse {
+        let boundary = "----values"
+        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(b.csrf!)\r\n".utf8)
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n".utf8))
+        var h = HTTPHeaders()
+        h.replaceOrAdd(name: .cookie, value: b.cookie!)
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await b.app.testing().sendRequest(.POST, "/monitoring/import", headers: h, body: ByteBuffer(data: body))
+    }
+
+    @Test("All rows or none: bad units, impossible magnitudes, unknown banners and missing sources are listed by line")
+    func importValues() async throws {
+        try await withPlatform { app in
+            let b = Browser(app)
+            try await b.signIn("admin")
+            try await b.get("/monitoring")
+            let before = try await IndicatorValueRecord.query(on: app.db).count()
+            let bad = try await upload(b, """
+                indicator,region,year,value,unit,source,note
+                rd_intensity,鄂尔多斯市,2024,1.02,%,2024年统计公报,
+                rd_intensity,东胜区,2024,120,%,统计公报,
+                fiscal_st_spending,火星旗,2024,-3,万元,,
+                """)
+            #expect(bad.status == .unprocessableEntity)
+            let html = bad.body.string
+            #expect(html.contains("第3行") && html.contains("第4行"))
+            #expect(html.contains("单位应为 亿元") && html.contains("未知旗区") && html.contains("数值不可能"))
+            #expect(try await IndicatorValueRecord.query(on: app.db).count() == before)
+            try await b.get("/monitoring")
+            let good = try await upload(b, "indicator,region,year,value,unit,source,note\nrd_intensity,鄂尔多斯市,2024,1.02,%,2024年统计公报,\nrd_expenditure,准格尔旗,2024,12.5,亿元,准格尔旗统计公报,\n")
+            #expect(good.status == .seeOther)
+            #expect(try await IndicatorValueRecord.query(on: app.db).count() == before + 2)
+        }
+    }
+}

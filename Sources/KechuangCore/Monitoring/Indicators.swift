@@ -91,3 +91,29 @@ extension Decimal {
         return r
     }
 }
+
+extension IndicatorValueInput {
+    /// A table with header `indicator,region,year,value,unit,source,note` (unit and note may be empty): every row
+    /// checked, every problem listed with its line; nothing is returned unless all rows are good.
+    public static func parseTable(_ rows: [[String]], catalog: IndicatorCatalog) throws(ImportErrors) -> [IndicatorValueInput] {
+        let expected = ["indicator", "region", "year", "value", "unit", "source", "note"]
+        guard let header = rows.first?.map({ $0.trimmingCharacters(in: .whitespaces) }), header == expected else {
+            throw ImportErrors(problems: [ImportProblem(line: 1, error: .invalid("header", "monitoring.import_header", ["columns": expected.joined(separator: ",")]))])
+        }
+        var out: [IndicatorValueInput] = []
+        var problems: [ImportProblem] = []
+        for (k, row) in rows.enumerated().dropFirst() {
+            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            let cell = { (i: Int) -> String? in i < row.count ? row[i] : nil }
+            do throws(ValidationErrors) {
+                out.append(try validate(indicator: cell(0), region: cell(1), year: cell(2), value: cell(3), unit: cell(4), source: cell(5),
+                                        note: cell(6), catalog: catalog))
+            } catch {
+                problems += error.errors.map { ImportProblem(line: k + 1, error: $0) }
+            }
+        }
+        if !problems.isEmpty { throw ImportErrors(problems: problems) }
+        if out.isEmpty { throw ImportErrors(problems: [ImportProblem(line: 2, error: .invalid("row", "import.empty"))]) }
+        return out
+    }
+}

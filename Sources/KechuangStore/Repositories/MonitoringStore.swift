@@ -56,7 +56,18 @@ public struct MonitoringStore: Sendable {
         let source: String
     }
 
+    /// All rows or none.
+    public func addAll(_ values: [IndicatorValueInput], actor: Actor) async throws {
+        try await db.transaction { tx in
+            for v in values { _ = try await MonitoringStore(db: tx).insert(v, actor: actor) }
+        }
+    }
+
     public func add(_ v: IndicatorValueInput, actor: Actor) async throws -> IndicatorValueRecord {
+        try await db.transaction { tx in try await MonitoringStore(db: tx).insert(v, actor: actor) }
+    }
+
+    func insert(_ v: IndicatorValueInput, actor: Actor) async throws -> IndicatorValueRecord {
         let r = IndicatorValueRecord()
         r.indicator = v.indicator
         r.rawName = v.indicator
@@ -68,12 +79,10 @@ public struct MonitoringStore: Sendable {
         r.note = v.note
         r.flags = v.flags.joined(separator: ",")
         r.enteredByName = actor.name
-        try await db.transaction { tx in
-            try await r.create(on: tx)
-            try await AuditTrail.record(on: tx, actor: actor, action: "indicator_value.create", entityType: "indicator_value", entityID: r.id!.uuidString,
-                                        before: Optional<ValueSnapshot>.none,
-                                        after: ValueSnapshot(indicator: v.indicator, region: v.region, year: v.year, value: v.valueText, source: v.source))
-        }
+        try await r.create(on: db)
+        try await AuditTrail.record(on: db, actor: actor, action: "indicator_value.create", entityType: "indicator_value", entityID: r.id!.uuidString,
+                                    before: Optional<ValueSnapshot>.none,
+                                    after: ValueSnapshot(indicator: v.indicator, region: v.region, year: v.year, value: v.valueText, source: v.source))
         return r
     }
 }

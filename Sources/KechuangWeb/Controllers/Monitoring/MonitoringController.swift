@@ -8,6 +8,8 @@ import Vapor
 struct MonitoringController {
     struct IndexContent: Encodable {
         let targets: [TargetView]
+        let staff: Bool
+        let importProblems: [String]
         let onTrack: Int
         let atRisk: Int
         let offTrack: Int
@@ -64,6 +66,7 @@ struct MonitoringController {
         r.on(.GET, "monitoring", access: .everyone, use: index)
         r.on(.GET, "monitoring", "indicators", ":key", access: .everyone, use: indicator)
         r.on(.POST, "monitoring", "indicators", ":key", "values", access: .staff, use: addValue)
+        r.on(.POST, "monitoring", "import", access: .staff, use: importValues)
     }
 
     static func targets(req: Request) async throws -> [TargetView] {
@@ -81,8 +84,42 @@ struct MonitoringController {
         let targets = try await Self.targets(req: req)
         func count(_ s: String) -> Int { targets.filter { $0.status == s }.count }
         return try await req.page("monitoring/index", titleKey: "monitoring_title", content: IndexContent(
-            targets: targets, onTrack: count("on_track") + count("achieved"), atRisk: count("at_risk"), offTrack: count("off_track"),
-            noData: count("insufficient_data")))
+            targets: targets, staff: req.currentUser?.role.isStaff ?? false, importProblems: [], onTrack: count("on_track") + count("achieved"),
+            atRisk: count("at_risk"), offTrack: count("off_track"), noData: count("insufficient_data")), forms: req.currentUser?.role.isStaff ?? false)
+    }
+
+    struct Upload: Decodable {
+        let file: File
+    }
+
+    /// A CSV or XLSX of values (indicator,region,year,value,unit,source,note): all rows or none, every bad row listed.
+    @Sendable func importValues(req: Request) async throws -> Response {
+        let catalog = try MonitoringData.catalog(resourceDirectory: req.services.config.resourceDirectory)
+        guard let upload = try? req.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { throw DomainError.invalid("file", "import.no_file") }
+        let data = Data(upload.file.data.readableBytesView)
+        let rows: [[String]]
+        if upload.file.filename.lowercased().hasSuffix(".xlsx") {
+            do { rows = try XLSXReader.rows(from: data) } catch { throw DomainError.invalid("file", "import.unreadable_xlsx") }
+        } else {
+            guard let text = String(data: data, encoding: .utf8) else { throw DomainError.invalid("file", "import.not_utf8") }
+            rows = EntityData.csvRows(text)
+        }
+        do {
+            let values = try IndicatorValueInput.parseTable(rows, catalog: catalog)
+            try await MonitoringStore(db: req.db).addAll(values, actor: req.actor)
+            req.flash("flash_values_imported")
+            return req.redirect(to: "/monitoring", redirectType: .normal)
+        } catch let e as ImportErrors {
+            let problems = e.problems.map { p in
+                req.t("import_line", ["line": String(p.line)]) + " " + (p.error.field.map { "\($0): " } ?? "") + req.services.translator.message(p.error, req.lang)
+            }
+            let targets = try await Self.targets(req: req)
+            func count(_ s: String) -> Int { targets.filter { $0.status == s }.count }
+            let view = try await req.page("monitoring/index", titleKey: "monitoring_title", content: IndexContent(
+                targets: targets, staff: true, importProblems: problems, onTrack: count("on_track") + count("achieved"), atRisk: count("at_risk"),
+                offTrack: count("off_track"), noData: count("insufficient_data")), forms: true)
+            return try await .rerender(view, for: req)
+        }
     }
 
     func content(req: Request, key: String, form: FormState) async throws -> IndicatorContent {
