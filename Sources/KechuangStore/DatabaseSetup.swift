@@ -16,7 +16,8 @@ public enum DatabaseSetup {
             databases.use(.sqlite(.file(path), sqlLogLevel: .debug), as: .sqlite)
         case .postgres(let url, let schema):
             var config = try SQLPostgresConfiguration(url: url)
-            if let schema { config.searchPath = [schema] }
+            // Extensions (btree_gist) live in public; a test schema comes first so each test has its own tables.
+            if let schema { config.searchPath = [schema, "public"] }
             databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
         }
     }

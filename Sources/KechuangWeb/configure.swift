@@ -86,5 +86,6 @@ func routes(_ app: Application) {
     TrackingController().register(app)
     BannerIndexController().register(app)
     DashboardController().register(app)
+    BookingAPIController().register(app)
     ArticleTrackingController().register(app)
 }

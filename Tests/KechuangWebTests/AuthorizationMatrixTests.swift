@@ -71,6 +71,7 @@ struct AuthorizationMatrixTests {
         "GET /tracking": "admin|reviewer",
         "GET /monitoring/banners": "everyone",
         "POST /monitoring/import": "admin|reviewer",
+        "POST /api/v1/instruments/:id/bookings": "signed-in",
         "GET /api/v1/monitoring/banners": "everyone",
         "GET /dashboard": "admin|reviewer",
         "POST /dashboard/issued": "admin",

@@ -13,5 +13,6 @@ public enum KechuangMigrations {
         M0008CreateJobs(),
         M0009CreateIndicatorValues(),
         M0010CreateProgressReports(),
+        M0011CreateInstrumentsAndBookings(),
     ]
 }

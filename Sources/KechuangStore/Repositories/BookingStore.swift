@@ -1,0 +1,110 @@
+import FluentKit
+import Foundation
+import KechuangCore
+import SQLKit
+
+/// Creates bookings so that no two active bookings of one instrument ever overlap (buffers included).
+///
+/// PostgreSQL: the exclusion constraint `bookings_no_overlap` decides; a losing insert fails with 23P01 and is
+/// reported as a conflict. SQLite (one server process): check and insert run inside one write transaction, and a
+/// process-wide lock serialises them, so the check cannot race.
+public struct BookingStore: Sendable {
+    public let db: any Database
+    public init(db: any Database) { self.db = db }
+
+    static let sqliteGate = AsyncMutex()
+
+    public enum Outcome: Sendable {
+        case created(BookingRecord)
+        /// The same Idempotency-Key was used before by this user: the earlier booking.
+        case replayed(BookingRecord)
+        case conflict(start: Date, end: Date)
+    }
+
+    public func book(instrument: InstrumentRecord, userID: UUID, slot: TimeSlot, external: Bool, idempotencyKey: String?) async throws -> Outcome {
+        let booking = BookingRecord()
+        booking.$instrument.id = instrument.id!
+        booking.userID = userID
+        booking.startAt = slot.start
+        booking.endAt = slot.end
+        booking.blockedUntil = slot.end.addingTimeInterval(TimeInterval(instrument.bufferMinutes * 60))
+        booking.status = instrument.approvalRequired ? "pending" : "confirmed"
+        booking.feeFen = instrument.fees.fee(minutes: slot.minutes, external: external).fen
+        booking.idempotencyKey = idempotencyKey
+        if StoreSQL.isPostgres(db) {
+            return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot)
+        }
+        return try await Self.sqliteGate.run {
+            try await db.transaction { tx in
+                if let key = idempotencyKey, let earlier = try await Self.replay(on: tx, userID: userID, key: key) { return .replayed(earlier) }
+                if let clash = try await Self.clash(on: tx, instrument: instrument, slot: slot) { return .conflict(start: clash.startAt, end: clash.endAt) }
+                try await booking.create(on: tx)
+                try await AuditTrail.event(on: tx, actor: Actor(userID: userID, name: userID.uuidString, address: "api"), action: "booking.create",
+                                           entityType: "booking", entityID: booking.id!.uuidString,
+                                           detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
+                return .created(booking)
+            }
+        }
+    }
+
+    func insertPostgres(_ booking: BookingRecord, instrument: InstrumentRecord, userID: UUID, slot: TimeSlot) async throws -> Outcome {
+        if let key = booking.idempotencyKey, let earlier = try await Self.replay(on: db, userID: userID, key: key) { return .replayed(earlier) }
+        do {
+            try await db.transaction { tx in
+                try await booking.create(on: tx)
+                try await AuditTrail.event(on: tx, actor: Actor(userID: userID, name: userID.uuidString, address: "api"), action: "booking.create",
+                                           entityType: "booking", entityID: booking.id!.uuidString,
+                                           detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
+            }
+            return .created(booking)
+        } catch {
+            let text = String(reflecting: error)
+            if text.contains("23P01") || text.contains("bookings_no_overlap") {
+                let clash = try await Self.clash(on: db, instrument: instrument, slot: slot)
+                return .conflict(start: clash?.startAt ?? slot.start, end: clash?.endAt ?? slot.end)
+            }
+            if text.contains("23505"), let key = booking.idempotencyKey, let earlier = try await Self.replay(on: db, userID: userID, key: key) {
+                return .replayed(earlier)
+            }
+            throw error
+        }
+    }
+
+    static func replay(on db: any Database, userID: UUID, key: String) async throws -> BookingRecord? {
+        try await BookingRecord.query(on: db).filter(\.$userID == userID).filter(\.$idempotencyKey == key).first()
+    }
+
+    /// An active booking whose blocked interval meets the request's (the request's own buffer included).
+    static func clash(on db: any Database, instrument: InstrumentRecord, slot: TimeSlot) async throws -> BookingRecord? {
+        let blockedUntil = slot.end.addingTimeInterval(TimeInterval(instrument.bufferMinutes * 60))
+        return try await BookingRecord.query(on: db).filter(\.$instrument.$id == instrument.id!)
+            .filter(\.$status ~~ ["pending", "confirmed"]).filter(\.$startAt < blockedUntil).filter(\.$blockedUntil > slot.start).first()
+    }
+}
+
+/// A first-come, first-served lock for async code (an actor alone would interleave at every await).
+public final class AsyncMutex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    public func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if locked { waiters.append(c); lock.unlock() } else { locked = true; lock.unlock(); c.resume() }
+        }
+    }
+
+    private func release() {
+        lock.lock()
+        if waiters.isEmpty { locked = false; lock.unlock() } else { let next = waiters.removeFirst(); lock.unlock(); next.resume() }
+    }
+}

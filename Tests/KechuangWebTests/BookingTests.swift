@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import KechuangCore
+import KechuangStore
+@testable import KechuangWeb
+import Testing
+import VaporTesting
+
+@Suite("Instrument booking API: no double booking, ever")
+struct BookingTests {
+    static func instrument(_ app: Application, buffer: Int = 0) async throws -> InstrumentRecord {
+        let owner = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯实验室").first())
+        let i = InstrumentRecord()
+        i.$organization.id = owner.id!
+        i.name = "X射线衍射仪"
+        i.model = "D8 ADVANCE"
+        i.manufacturer = "Bruker"
+        i.classCode = "030201"
+        i.originalValueFen = 120_000_000
+        i.fiscalShare = "1"
+        i.bannerCode = Banner.kangbashi.code
+        i.status = "active"
+        i.feeUnitMinutes = 60
+        i.feeInternalFen = 20_000
+        i.feeExternalFen = 40_000
+        i.openingHours = (1...7).map { "\($0):0-1440" }.joined(separator: ",")
+        i.minMinutes = 30
+        i.maxMinutes = 480
+        i.bufferMinutes = buffer
+        i.maxDaysAhead = 60
+        i.approvalRequired = false
+        try await i.create(on: app.db)
+        return i
+    }
+
+    /// Tomorrow-or-later 09:00–10:00 Beijing time, as ISO 8601 with +08:00.
+    static func slot(daysAhead: Int = 3, hour: Int = 9, minutes: Int = 60) -> (String, String) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = ChinaTime.zone
+        let day = cal.startOfDay(for: Date().addingTimeInterval(TimeInterval(daysAhead * 86400)))
+        let start = day.addingTimeInterval(TimeInterval(hour * 3600))
+        let f = ISO8601DateFormatter()
+        f.timeZone = ChinaTime.zone
+        return (f.string(from: start), f.string(from: start.addingTimeInterval(TimeInterval(minutes * 60))))
+    }
+
+    @Test("200 concurrent requests for the same slot: exactly one 201, the rest 409 naming the slot, no 5xx")
+    func concurrent() async throws {
+        try await withPlatform { app in
+            let i = try await Self.instrument(app)
+            let token = try await apiToken(app, "enterprise")
+            let (s, e) = Self.slot()
+            let statuses = try await withThrowingTaskGroup(of: (UInt, String).self) { group in
+                for k in 0..<200 {
+                    // Half ask for the same hour, half for overlapping half-hours shifted by 30 minutes.
+                    let (ks, ke) = k % 2 == 0 ? (s, e) : Self.slot(hour: 9, minutes: 90)
+                    group.addTask {
+                        let res = try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: token,
+                                                 body: #"{"start":"\#(ks)","end":"\#(ke)"}"#)
+                        return (res.status.code, res.body.string)
+                    }
+                }
+                var out: [(UInt, String)] = []
+                for try await r in group { out.append(r) }
+                return out
+            }
+            #expect(statuses.filter { $0.0 == 201 }.count == 1)
+            #expect(statuses.filter { $0.0 == 409 }.count == 199)
+            #expect(statuses.allSatisfy { $0.0 < 500 })
+            #expect(statuses.first { $0.0 == 409 }?.1.contains("booking.conflict") == true)
+            #expect(try await BookingRecord.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("Buffers count, Idempotency-Key replays, bad input names the field, fees are frozen in fen")
+    func rules() async throws {
+        try await withPlatform { app in
+            let i = try await Self.instrument(app, buffer: 15)
+            let token = try await apiToken(app, "enterprise")
+            let (s, e) = Self.slot()
+            var h = HTTPHeaders()
+            h.contentType = .json
+            h.bearerAuthorization = BearerAuthorization(token: token)
+            h.replaceOrAdd(name: "Idempotency-Key", value: "abc-1")
+            let first = try await app.testing().sendRequest(.POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", headers: h,
+                                                            body: ByteBuffer(string: #"{"start":"\#(s)","end":"\#(e)"}"#))
+            #expect(first.status == .created)
+            #expect(first.body.string.contains(#""fee":"400.00""#))
+            let replay = try await app.testing().sendRequest(.POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", headers: h,
+                                                             body: ByteBuffer(string: #"{"start":"\#(s)","end":"\#(e)"}"#))
+            #expect(replay.status == .ok)
+            // Starts exactly at the previous end, but the 15-minute buffer is still running.
+            let (_, e2) = Self.slot(hour: 11, minutes: 0)
+            let next = try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: token,
+                                      body: #"{"start":"\#(e)","end":"\#(e2)"}"#)
+            #expect(next.status == .conflict)
+            let backwards = try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: token, body: #"{"start":"\#(e)","end":"\#(s)"}"#)
+            #expect(backwards.status == .unprocessableEntity)
+            #expect(try errorBody(backwards).field == "end")
+            let malformed = try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: token, body: #"{"start":"tomorrow","end":"\#(e)"}"#)
+            #expect(try errorBody(malformed).field == "start")
+            let unknown = try await json(app, .POST, "/api/v1/instruments/\(UUID().uuidString)/bookings", token: token, body: #"{"start":"\#(s)","end":"\#(e)"}"#)
+            #expect(unknown.status == .notFound)
+            #expect(try await BookingRecord.query(on: app.db).count() == 1)
+        }
+    }
+}
