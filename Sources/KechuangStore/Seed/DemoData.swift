@@ -20,8 +20,24 @@ public struct DemoDataFile: Codable, Sendable {
         public let role: String
         public let organization: String?
     }
+    /// Shared instruments of the demo institutions (weekday office hours).
+    public struct Instrument: Codable, Sendable {
+        public let name: String
+        public let model: String
+        public let manufacturer: String
+        public let classCode: String
+        public let originalValueYuan: String
+        public let fiscalShare: String
+        public let owner: String
+        public let banner: String
+        public let feeInternalYuan: String
+        public let feeExternalYuan: String
+        public let bufferMinutes: Int
+    }
+
     public let institutions: [Institution]
     public let enterprises: [Enterprise]
+    public let instruments: [Instrument]?
     public let users: [User]
     public let password: String
 }
@@ -76,6 +92,33 @@ public struct DemoSeeder: Sendable {
                     }
                     try await MembershipRecord(userID: user.id!, organizationID: org.id!, level: .owner).create(on: tx)
                 }
+            }
+            for d in file.instruments ?? [] {
+                guard let owner = try await OrganizationRecord.query(on: tx).filter(\.$name == d.owner).first(),
+                      let value = Money(yuanString: d.originalValueYuan), let fin = Money(yuanString: d.feeInternalYuan),
+                      let fex = Money(yuanString: d.feeExternalYuan) else {
+                    throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": d.name])
+                }
+                let i = InstrumentRecord()
+                i.$organization.id = owner.id!
+                i.name = d.name
+                i.model = d.model
+                i.manufacturer = d.manufacturer
+                i.classCode = d.classCode
+                i.originalValueFen = value.fen
+                i.fiscalShare = d.fiscalShare
+                i.bannerCode = d.banner
+                i.status = "active"
+                i.feeUnitMinutes = 60
+                i.feeInternalFen = fin.fen
+                i.feeExternalFen = fex.fen
+                i.openingHours = (1...5).map { "\($0):510-1050" }.joined(separator: ",")
+                i.minMinutes = 30
+                i.maxMinutes = 480
+                i.bufferMinutes = d.bufferMinutes
+                i.maxDaysAhead = 60
+                i.approvalRequired = false
+                try await i.create(on: tx)
             }
             try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "demo.load", entityType: "platform", entityID: "demo",
