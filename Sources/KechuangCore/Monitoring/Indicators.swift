@@ -72,7 +72,7 @@ public struct IndicatorValueInput: Sendable, Equatable {
             switch def.kind {
             case .percent: if n < 0 || n > 100 { v.add(.invalid("value", "monitoring.impossible", ["range": "0–100"])) }
             case .amount, .count, .ratio: if n < 0 { v.add(.invalid("value", "monitoring.impossible", ["range": "≥ 0"])) }
-            case .rank: if n < 1 || n != n.rounded() { v.add(.invalid("value", "monitoring.impossible", ["range": "1, 2, 3 …"])) }
+            case .rank: if n < 1 || n != n.roundedTo(0) { v.add(.invalid("value", "monitoring.impossible", ["range": "1, 2, 3 …"])) }
             }
         }
         let s = v.text("source", source, max: 500)
@@ -84,13 +84,6 @@ public struct IndicatorValueInput: Sendable, Equatable {
     }
 }
 
-extension Decimal {
-    func rounded() -> Decimal {
-        var x = self, r = Decimal()
-        NSDecimalRound(&r, &x, 0, .plain)
-        return r
-    }
-}
 
 extension IndicatorValueInput {
     /// A table with header `indicator,region,year,value,unit,source,note` (unit and note may be empty): every row

@@ -126,28 +126,17 @@ struct EntityDataController {
     @Sendable func importFile(req: Request) async throws -> Response {
         let (org, kind, staff) = try await req.organizationForData()
         let base = try req.services.rules.require()
-        guard let upload = try? req.content.decode(Upload.self), upload.file.data.readableBytes > 0 else {
-            throw DomainError.invalid("file", "import.no_file")
-        }
-        let data = Data(upload.file.data.readableBytesView)
-        let rows: [[String]]
-        if upload.file.filename.lowercased().hasSuffix(".xlsx") {
-            do { rows = try XLSXReader.rows(from: data) } catch { throw DomainError.invalid("file", "import.unreadable_xlsx") }
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else { throw DomainError.invalid("file", "import.not_utf8") }
-            rows = EntityData.csvRows(text)
-        }
+        let upload = try? req.content.decode(Upload.self)
+        let rows = try UploadedTable.rows(upload?.file)
         do {
             let parsed = try EntityData.parseTable(rows, base: base, entity: kind)
-            let source = staff ? (upload.source?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? "import" : EntityFact.selfDeclared
+            let source = staff ? (upload?.source?.trimmingCharacters(in: .whitespaces)).flatMap { $0.isEmpty ? nil : $0 } ?? "import" : EntityFact.selfDeclared
             try await EntityDataStore(db: req.db).importRows(parsed.map { .init(line: $0.line, year: $0.year, values: $0.values) },
-                                                             organizationID: org.id!, source: source, verified: staff && upload.verified == "true", actor: req.actor)
+                                                             organizationID: org.id!, source: source, verified: staff && upload?.verified == "true", actor: req.actor)
             req.flash("flash_data_imported")
             return req.redirect(to: "/organizations/\(org.id!.uuidString)/data", redirectType: .normal)
         } catch let e as ImportErrors {
-            let problems = e.problems.map { p in
-                req.t("import_line", ["line": String(p.line)]) + " " + (p.error.field.map { "\($0): " } ?? "") + req.services.translator.message(p.error, req.lang)
-            }
+            let problems = UploadedTable.messages(e, req: req)
             let view = try await req.page("entities/data", titleKey: "data_title", titleArgs: ["name": org.name], content: content(
                 req: req, org: org, kind: kind, staff: staff, year: nil, importProblems: problems), forms: true)
             return try await .rerender(view, for: req)

@@ -95,24 +95,14 @@ struct MonitoringController {
     /// A CSV or XLSX of values (indicator,region,year,value,unit,source,note): all rows or none, every bad row listed.
     @Sendable func importValues(req: Request) async throws -> Response {
         let catalog = try MonitoringData.catalog(resourceDirectory: req.services.config.resourceDirectory)
-        guard let upload = try? req.content.decode(Upload.self), upload.file.data.readableBytes > 0 else { throw DomainError.invalid("file", "import.no_file") }
-        let data = Data(upload.file.data.readableBytesView)
-        let rows: [[String]]
-        if upload.file.filename.lowercased().hasSuffix(".xlsx") {
-            do { rows = try XLSXReader.rows(from: data) } catch { throw DomainError.invalid("file", "import.unreadable_xlsx") }
-        } else {
-            guard let text = String(data: data, encoding: .utf8) else { throw DomainError.invalid("file", "import.not_utf8") }
-            rows = EntityData.csvRows(text)
-        }
+        let rows = try UploadedTable.rows((try? req.content.decode(Upload.self))?.file)
         do {
             let values = try IndicatorValueInput.parseTable(rows, catalog: catalog)
             try await MonitoringStore(db: req.db).addAll(values, actor: req.actor)
             req.flash("flash_values_imported")
             return req.redirect(to: "/monitoring", redirectType: .normal)
         } catch let e as ImportErrors {
-            let problems = e.problems.map { p in
-                req.t("import_line", ["line": String(p.line)]) + " " + (p.error.field.map { "\($0): " } ?? "") + req.services.translator.message(p.error, req.lang)
-            }
+            let problems = UploadedTable.messages(e, req: req)
             let targets = try await Self.targets(req: req)
             func count(_ s: String) -> Int { targets.filter { $0.status == s }.count }
             let view = try await req.page("monitoring/index", titleKey: "monitoring_title", content: IndexContent(
