@@ -14,7 +14,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     let translator = try Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
     app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
                                metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID,
-                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"))
+                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog())
 
     try DatabaseSetup.configure(app.databases, choice: config.database)
     for m in KechuangMigrations.all { app.migrations.add(m) }
@@ -87,5 +87,14 @@ func routes(_ app: Application) {
     BannerIndexController().register(app)
     DashboardController().register(app)
     BookingAPIController().register(app)
+    InstrumentController().register(app)
+    InstrumentRegistryController().register(app)
+    BookingController().register(app)
+    InstrumentManageController().register(app)
+    StatementController().register(app)
+    CalendarController().register(app)
+    InstrumentCompliance().register(app)
+    PurchaseReviewController().register(app)
+    SharingEvaluationController().register(app)
     ArticleTrackingController().register(app)
 }

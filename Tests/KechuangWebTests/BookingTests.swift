@@ -8,29 +8,38 @@ import VaporTesting
 
 @Suite("Instrument booking API: no double booking, ever")
 struct BookingTests {
-    static func instrument(_ app: Application, buffer: Int = 0) async throws -> InstrumentRecord {
-        let owner = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯实验室").first())
-        let i = InstrumentRecord()
-        i.$organization.id = owner.id!
-        i.name = "X射线衍射仪"
-        i.model = "D8 ADVANCE"
-        i.manufacturer = "Bruker"
-        i.classCode = "030201"
-        i.originalValueFen = 120_000_000
-        i.fiscalShare = "1"
-        i.bannerCode = Banner.kangbashi.code
-        i.status = "active"
-        i.feeUnitMinutes = 60
-        i.feeInternalFen = 20_000
-        i.feeExternalFen = 40_000
-        i.openingHours = (1...7).map { "\($0):0-1440" }.joined(separator: ",")
-        i.minMinutes = 30
-        i.maxMinutes = 480
-        i.bufferMinutes = buffer
-        i.maxDaysAhead = 60
-        i.approvalRequired = false
-        try await i.create(on: app.db)
-        return i
+    static func instrument(_ app: Application, buffer: Int = 0, owner ownerName: String = "鄂尔多斯实验室", name: String = "X射线衍射仪",
+                           approval: Bool = false, qualification: String = "", share: ShareMode = .external, cancelHours: Int = 24) async throws -> InstrumentRecord {
+        let owner = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == ownerName).first())
+        var d = InstrumentDraft()
+        d.name = name
+        d.model = "D8 ADVANCE"
+        d.manufacturer = "Bruker"
+        d.country = "德国"
+        d.classCode = "030201"
+        d.originalValue = Money(fen: 120_000_000)
+        d.fiscalShare = "1"
+        d.purchaseDate = "2023-01-01"
+        d.location = "实验楼"
+        d.specifications = "测角仪半径250 mm"
+        d.functions = "物相分析"
+        d.applicationFields = "新材料"
+        d.serviceModes = [.onSite]
+        d.feeUnitMinutes = 60
+        d.feeInternal = Money(fen: 20_000)
+        d.feeExternal = Money(fen: 40_000)
+        d.contactName = "王工"
+        d.contactPhone = "0477-8888888"
+        d.shareMode = share
+        d.openingHours = Dictionary(uniqueKeysWithValues: (1...7).map { ($0, 0..<1440) })
+        d.minMinutes = 30
+        d.maxMinutes = 480
+        d.bufferMinutes = buffer
+        d.maxDaysAhead = 60
+        d.cancelHours = cancelHours
+        d.approvalRequired = approval
+        d.qualification = qualification
+        return try await InstrumentStore(db: app.db).create(d, organizationID: owner.id!, actor: Actor(userID: nil, name: "test", address: "test"))
     }
 
     /// Tomorrow-or-later 09:00–10:00 Beijing time, as ISO 8601 with +08:00.

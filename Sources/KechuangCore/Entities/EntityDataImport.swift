@@ -4,11 +4,18 @@ import Foundation
 public struct ImportProblem: Sendable, Equatable {
     public let line: Int
     public let error: DomainError
+
+    public init(line: Int, error: DomainError) {
+        self.line = line
+        self.error = error
+    }
 }
 
 /// Every bad row of an import; nothing is imported when there is one.
 public struct ImportErrors: Error, Sendable {
     public let problems: [ImportProblem]
+
+    public init(problems: [ImportProblem]) { self.problems = problems }
 }
 
 extension EntityData {

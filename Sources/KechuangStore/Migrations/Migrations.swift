@@ -14,5 +14,6 @@ public enum KechuangMigrations {
         M0009CreateIndicatorValues(),
         M0010CreateProgressReports(),
         M0011CreateInstrumentsAndBookings(),
+        M0012InstrumentRegistryAndUsage(),
     ]
 }

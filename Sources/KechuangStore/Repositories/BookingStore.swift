@@ -21,15 +21,28 @@ public struct BookingStore: Sendable {
         case conflict(start: Date, end: Date)
     }
 
-    public func book(instrument: InstrumentRecord, userID: UUID, slot: TimeSlot, external: Bool, idempotencyKey: String?) async throws -> Outcome {
+    /// A new booking with the instrument's current price frozen into it.
+    static func make(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID?, slot: TimeSlot, external: Bool, note: String) -> BookingRecord {
         let booking = BookingRecord()
         booking.$instrument.id = instrument.id!
         booking.userID = userID
+        booking.userOrgID = userOrgID
         booking.startAt = slot.start
         booking.endAt = slot.end
         booking.blockedUntil = slot.end.addingTimeInterval(TimeInterval(instrument.bufferMinutes * 60))
         booking.status = instrument.approvalRequired ? "pending" : "confirmed"
+        booking.external = external
+        booking.unitMinutes = instrument.feeUnitMinutes
+        booking.unitFen = external ? instrument.feeExternalFen : instrument.feeInternalFen
         booking.feeFen = instrument.fees.fee(minutes: slot.minutes, external: external).fen
+        booking.note = note
+        booking.decisionNote = ""
+        return booking
+    }
+
+    public func book(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID? = nil, slot: TimeSlot, external: Bool, note: String = "",
+                     idempotencyKey: String?) async throws -> Outcome {
+        let booking = Self.make(instrument: instrument, userID: userID, userOrgID: userOrgID, slot: slot, external: external, note: note)
         booking.idempotencyKey = idempotencyKey
         if StoreSQL.isPostgres(db) {
             return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot)

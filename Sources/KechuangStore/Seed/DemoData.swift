@@ -33,6 +33,13 @@ public struct DemoDataFile: Codable, Sendable {
         public let feeInternalYuan: String
         public let feeExternalYuan: String
         public let bufferMinutes: Int
+        public let country: String?
+        public let specifications: String?
+        public let functions: String?
+        public let applicationFields: String?
+        public let shareMode: String?
+        public let approvalRequired: Bool?
+        public let qualification: String?
     }
 
     public let institutions: [Institution]
@@ -117,7 +124,22 @@ public struct DemoSeeder: Sendable {
                 i.maxMinutes = 480
                 i.bufferMinutes = d.bufferMinutes
                 i.maxDaysAhead = 60
-                i.approvalRequired = false
+                i.approvalRequired = d.approvalRequired ?? false
+                i.country = d.country ?? ""
+                i.assetNumber = ""
+                i.fundingSource = d.fiscalShare == "0" ? "own_funds" : "local_fiscal"
+                i.purchaseDate = "2023-06-01"
+                i.location = d.owner
+                i.specifications = d.specifications ?? ""
+                i.functions = d.functions ?? ""
+                i.applicationFields = d.applicationFields ?? ""
+                i.sampleRequirements = ""
+                i.serviceModes = "on_site,sample_delivery"
+                i.contactName = "仪器平台"
+                i.contactPhone = "0477-8888888"
+                i.shareMode = d.shareMode ?? "external"
+                i.qualification = d.qualification ?? ""
+                i.cancelHours = 24
                 try await i.create(on: tx)
             }
             try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)

@@ -120,7 +120,7 @@ struct PolicyRunJob {
         let xlsx = try XLSXWriter.workbook(sheetName: "免申即享 \(params.year)", header: header, rows: xlsxRows)
         try await store.finish(job, summaryJSON: String(decoding: try JSONEncoder().encode(summary), as: UTF8.self), outputs: [
             ("results.csv", "text/csv; charset=utf-8", Data(("\u{FEFF}" + csv).utf8)),
-            ("results.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx),
+            ("results.xlsx", XLSXWriter.contentType, xlsx),
         ])
     }
 }

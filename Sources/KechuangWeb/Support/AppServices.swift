@@ -12,6 +12,7 @@ struct AppServices: Sendable {
     let metrics: PrometheusCollectorRegistry
     let policyDocumentID: String
     let rules: RuleBaseHolder
+    let instruments: InstrumentCatalog
 }
 
 extension Application {

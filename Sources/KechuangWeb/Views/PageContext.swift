@@ -64,8 +64,9 @@ enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
         var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/policy/rules", "nav_rules"),
                                            ("/policy", "nav_policy"), ("/organizations", "nav_organizations"),
-                                           ("/monitoring", "nav_monitoring")]
+                                           ("/monitoring", "nav_monitoring"), ("/instruments", "nav_instruments")]
         if let user {
+            entries.append(("/bookings", "nav_bookings"))
             entries.append(("/account", "nav_account"))
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))

@@ -30,6 +30,8 @@ public enum ValueType: String, Sendable, Equatable {
 /// What kind of entity a variable describes or a rule applies to.
 public enum EntityKind: String, Sendable, CaseIterable {
     case enterprise, institution, talent, platform, instrument, banner, project
+    /// A proposed instrument purchase under 查重评议 (art. 22).
+    case purchase
 }
 
 /// An input the rules read: what it means, its type, where its value comes from.

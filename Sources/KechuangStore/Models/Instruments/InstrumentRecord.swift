@@ -26,20 +26,36 @@ public final class InstrumentRecord: Model, @unchecked Sendable {
     @Field(key: "buffer_minutes") public var bufferMinutes: Int
     @Field(key: "max_days_ahead") public var maxDaysAhead: Int
     @Field(key: "approval_required") public var approvalRequired: Bool
+    @Field(key: "country") public var country: String
+    @Field(key: "asset_number") public var assetNumber: String
+    @Field(key: "funding_source") public var fundingSource: String
+    @Field(key: "purchase_date") public var purchaseDate: String
+    @Field(key: "location") public var location: String
+    @Field(key: "specifications") public var specifications: String
+    @Field(key: "functions") public var functions: String
+    @Field(key: "application_fields") public var applicationFields: String
+    @Field(key: "sample_requirements") public var sampleRequirements: String
+    /// Comma-separated `ServiceMode` raw values.
+    @Field(key: "service_modes") public var serviceModes: String
+    @Field(key: "contact_name") public var contactName: String
+    @Field(key: "contact_phone") public var contactPhone: String
+    @Field(key: "share_mode") public var shareMode: String
+    /// The training record a user needs before booking; empty when none is required.
+    @Field(key: "qualification") public var qualification: String
+    @Field(key: "cancel_hours") public var cancelHours: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
     public init() {}
 
     public var policy: BookingPolicy {
-        var hours: [Int: Range<Int>] = [:]
-        for part in openingHours.split(separator: ",") {
-            let kv = part.split(separator: ":")
-            let range = kv.count == 2 ? kv[1].split(separator: "-").compactMap { Int($0) } : []
-            if kv.count == 2, let day = Int(kv[0]), range.count == 2, range[0] < range[1] { hours[day] = range[0]..<range[1] }
-        }
-        return BookingPolicy(openingHours: hours, minMinutes: minMinutes, maxMinutes: maxMinutes, bufferMinutes: bufferMinutes,
-                             maxDaysAhead: maxDaysAhead, approvalRequired: approvalRequired)
+        BookingPolicy(openingHours: OpeningHours.fromStorage(openingHours), minMinutes: minMinutes, maxMinutes: maxMinutes, bufferMinutes: bufferMinutes,
+                      maxDaysAhead: maxDaysAhead, approvalRequired: approvalRequired, qualification: qualification.isEmpty ? nil : qualification,
+                      cancellationDeadlineHours: cancelHours)
     }
+
+    /// Open to bookings at all: in working order and shared.
+    public var bookable: Bool { status == InstrumentStatus.active.rawValue && shareMode != ShareMode.none.rawValue }
 
     public var fees: FeeStandard { FeeStandard(unitMinutes: feeUnitMinutes, internalFen: feeInternalFen, externalFen: feeExternalFen) }
 }
@@ -59,7 +75,27 @@ public final class BookingRecord: Model, @unchecked Sendable {
     /// The price at booking time, frozen.
     @Field(key: "fee_fen") public var feeFen: Int64
     @OptionalField(key: "idempotency_key") public var idempotencyKey: String?
+    @OptionalField(key: "user_org_id") public var userOrgID: UUID?
+    /// The user is outside the owning unit (external price, counts as sharing).
+    @Field(key: "external") public var external: Bool
+    /// The fee standard in force when the booking was made: price per started unit (frozen).
+    @Field(key: "unit_minutes") public var unitMinutes: Int
+    @Field(key: "unit_fen") public var unitFen: Int64
+    @Field(key: "note") public var note: String
+    @Field(key: "decision_note") public var decisionNote: String
+    /// Bookings made together as weekly repeats share a series id.
+    @OptionalField(key: "series_id") public var seriesID: UUID?
+    /// A reschedule cancels the old booking and links the new one to it (the history stays).
+    @OptionalField(key: "replaces_id") public var replacesID: UUID?
+    @OptionalField(key: "decided_by") public var decidedBy: UUID?
+    @OptionalField(key: "decided_at") public var decidedAt: Date?
+    @OptionalField(key: "cancelled_by") public var cancelledBy: UUID?
+    @OptionalField(key: "cancelled_at") public var cancelledAt: Date?
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
+
+    public var slot: TimeSlot { TimeSlot(start: startAt, end: endAt) }
+    public var active: Bool { status == "pending" || status == "confirmed" }
 
     public init() {}
 }

@@ -116,9 +116,6 @@ struct TrackingController {
             }
         }
         let xlsx = try XLSXWriter.workbook(sheetName: req.t("tracking_title"), header: header, rows: data)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tracking-\(Self.today()).xlsx\"")
-        return Response(status: .ok, headers: headers, body: .init(data: xlsx))
+        return .xlsx(xlsx, filename: "tracking-\(Self.today()).xlsx")
     }
 }

@@ -1,9 +1,12 @@
 import Foundation
+import Vapor
 import ZIPFoundation
 
 /// Writes a one-sheet .xlsx workbook: a bold header row, text cells as inline strings, numbers as exact
 /// decimal text (Excel reads them as numbers; nothing passes through Double here).
 enum XLSXWriter {
+    static let contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
     enum Cell {
         case text(String)
         /// Decimal text such as "1234.50".
@@ -88,5 +91,15 @@ enum XLSXWriter {
             }
         }
         return out
+    }
+}
+
+extension Response {
+    /// An XLSX download named `filename`.
+    static func xlsx(_ data: Data, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: XLSXWriter.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }

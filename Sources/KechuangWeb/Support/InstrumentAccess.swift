@@ -1,0 +1,57 @@
+import Fluent
+import Foundation
+import KechuangCore
+import KechuangStore
+import Vapor
+
+extension Request {
+    var instrumentCatalog: InstrumentCatalog { services.instruments }
+
+    /// The instrument named by `:id` (404 when unknown).
+    func instrument() async throws -> InstrumentRecord {
+        guard let id = parameters.get("id", as: UUID.self), let i = try await InstrumentRecord.find(id, on: db) else { throw DomainError.notFound("instrument") }
+        return i
+    }
+
+    /// True for admins and for members of the unit that owns the instrument.
+    func managesInstrument(_ i: InstrumentRecord) async throws -> Bool {
+        guard let me = currentUser else { return false }
+        if me.role == .admin { return true }
+        return try await accounts.isMember(userID: me.id, organizationID: i.$organization.id)
+    }
+
+    /// The instrument named by `:id` if the user manages it; others get 404 so management pages cannot be probed.
+    func managedInstrument() async throws -> InstrumentRecord {
+        let i = try await instrument()
+        guard try await managesInstrument(i) else { throw DomainError.notFound("instrument") }
+        return i
+    }
+
+    /// Organisations whose instruments the user may register: their memberships, or every institution for admins.
+    func registeringOrganizations() async throws -> [OrganizationRecord] {
+        let me = try requireUser()
+        if me.role == .admin { return try await OrganizationRecord.query(on: db).filter(\.$kindRaw != OrganizationKind.department.rawValue).sort(\.$name).all() }
+        return try await accounts.organizations(of: me.id).filter { $0.kind != .department }
+    }
+
+    /// The first organisation the user belongs to (bookings and usage are billed to it).
+    func userOrganizationID() async throws -> UUID? {
+        guard let me = currentUser else { return nil }
+        return try await accounts.organizations(of: me.id).first?.id
+    }
+
+    /// Reads a Beijing date ("2026-12-01") and clock time ("09:30") as an instant.
+    static func beijing(date: String?, time: String?, dateField: String, timeField: String) throws(ValidationErrors) -> Date {
+        let d = (date ?? "").trimmingCharacters(in: .whitespaces), t = (time ?? "").trimmingCharacters(in: .whitespaces)
+        var v = Validator()
+        if Day(d) == nil { v.add(.invalid(dateField, "booking.bad_date")) }
+        if OpeningHours.clockMinutes(Substring(t)) == nil { v.add(.invalid(timeField, "booking.bad_time")) }
+        try v.throwIfAny()
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = ChinaTime.zone
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        guard let date = f.date(from: d + " " + (t.count == 4 ? "0" + t : t)) else { throw ValidationErrors([.invalid(dateField, "booking.bad_date")]) }
+        return date
+    }
+}
