@@ -79,6 +79,21 @@ public enum KechuangApp {
         }
     }
 
+    /// Synthetic instruments and bookings for the benchmark (after migrations and demo data).
+    public static func generateInstrumentBenchmark(config: AppConfig, instruments: Int, bookings: Int, progress: @escaping @Sendable (String, Int) -> Void) async throws {
+        try await withApp(config: config) { app in
+            _ = try await prepare(app, config: config)
+            try await InstrumentBenchmarkData.generate(on: app.db, instruments: instruments, bookings: bookings, progress: progress)
+        }
+    }
+
+    /// Booking decisions measured in process against the configured database (after `bench-data instruments`).
+    public static func measureBookingDecisions(config: AppConfig, tasks: Int, decisions: Int, dayOffset: Int) async throws -> String {
+        try await withApp(config: config) { app in
+            try await InstrumentBenchmarkData.measureDecisions(on: app.db, tasks: tasks, decisions: decisions, dayOffset: dayOffset)
+        }
+    }
+
     public static func backup(config: AppConfig, to path: String) async throws {
         try await withApp(config: config) { app in try await Backup.sqliteSnapshot(app.db, to: path) }
     }

@@ -20,10 +20,17 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     for m in KechuangMigrations.all { app.migrations.add(m) }
     app.migrations.add(SessionRecord.migration)
     if case .sqlite = config.database {
-        // WAL lets readers work while one writer commits; busy_timeout makes writers wait instead of failing.
+        // WAL lets readers work while one writer commits; busy_timeout makes writers wait instead of failing;
+        // synchronous=NORMAL is SQLite's recommended setting with WAL: commits survive a crash of the process, and
+        // the database cannot be corrupted by a power loss (the last commits before it may roll back). The pool
+        // holds one connection per event loop and these settings are per connection, so each loop's is set.
         let sql = try StoreSQL.sql(app.db)
         _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
-        try await sql.raw("PRAGMA busy_timeout=5000").run()
+        for loop in app.eventLoopGroup.makeIterator() {
+            let conn = try StoreSQL.sql(app.databases.database(.sqlite, logger: app.logger, on: loop)!)
+            try await conn.raw("PRAGMA busy_timeout=5000").run()
+            try await conn.raw("PRAGMA synchronous=NORMAL").run()
+        }
     }
 
     app.sessions.use(.fluent)

@@ -23,29 +23,31 @@ struct BigramSearchTests {
     @Test("Ranked by BM25; a partial phrase still finds the instrument, unrelated ones stay out")
     func ranking() {
         let idx = index()
-        let hits = idx.search("扫描电镜")
+        let hits = idx.search("扫描电镜").hits
         #expect(hits.first?.id == 1)
         #expect(!hits.contains { $0.id == 3 || $0.id == 4 })
-        #expect(idx.search("电子显微镜").prefix(2).map(\.id).sorted() == [1, 2])
-        #expect(idx.search("色谱 质谱").first?.id == 4)
-        #expect(idx.search("不存在的词语").isEmpty)
+        #expect(idx.search("电子显微镜").hits.prefix(2).map(\.id).sorted() == [1, 2])
+        #expect(idx.search("色谱 质谱").hits.first?.id == 4)
+        #expect(idx.search("不存在的词语").total == 0)
     }
 
     @Test("Replacing and removing documents updates the postings")
     func updates() {
         var idx = index()
         idx.upsert(3, fields: [("拉曼光谱仪", 3)])
-        #expect(idx.search("衍射").isEmpty)
-        #expect(idx.search("拉曼").first?.id == 3)
+        #expect(idx.search("衍射").total == 0)
+        #expect(idx.search("拉曼").hits.first?.id == 3)
         idx.remove(1)
-        #expect(idx.search("扫描电镜").isEmpty)
+        #expect(idx.search("扫描电镜").total == 0)
         #expect(idx.count == 3)
         idx.upsert(9, fields: [("扫描电镜", 1)])
-        #expect(idx.search("扫描电镜").first?.id == 9)
+        #expect(idx.search("扫描电镜").hits.first?.id == 9)
     }
 
     @Test("A filter applies before ranking")
     func filtered() {
-        #expect(index().search("显微镜", allowed: { $0 == 2 }).map(\.id) == [2])
+        #expect(index().search("显微镜", allowed: { $0 == 2 }).hits.map(\.id) == [2])
+        let page = index().search("分析", limit: 1)
+        #expect(page.total == 3 && page.hits.count == 1)
     }
 }

@@ -194,19 +194,26 @@ struct InstrumentFlowTests {
             let walkIn = ["username": "enterprise", "operator": "王工", "date": yesterday, "start": "09:00", "end": "10:30", "samples": "3", "purpose": "research", "notes": ""]
             #expect(try await owner.post("\(path)/usage", walkIn.merging(["end": "08:00"]) { $1 }).status == .unprocessableEntity)
             #expect(try await owner.post("\(path)/usage", walkIn.merging(["username": "nobody"]) { $1 }).status == .unprocessableEntity)
-            #expect(try await UsageRecord.query(on: app.db).count() == 0)
+            #expect(try await UsageRecord.query(on: app.db).filter(\.$instrumentID == i.id!).count() == 0)
             #expect(try await owner.post("\(path)/usage", walkIn).status == .seeOther)
-            let u = try #require(try await UsageRecord.query(on: app.db).first())
+            let u = try #require(try await UsageRecord.query(on: app.db).filter(\.$instrumentID == i.id!).first())
             #expect(u.feeFen == 80_000 && u.external && u.minutes == 90) // two started hours at the external price
             let month = String(yesterday.prefix(7))
             let org = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯实验室").first())
             let summary = try await owner.get("/instruments/statements?owner=\(org.id!.uuidString)&month=\(month)")
-            #expect(summary.body.string.contains("鄂尔多斯市康巴什氢能科技有限公司") && summary.body.string.contains("¥800.00"))
+            #expect(summary.body.string.contains("鄂尔多斯市康巴什氢能科技有限公司"))
             let client = try #require(u.userOrgID)
             let xlsx = try await owner.get("/instruments/statements/\(client.uuidString)?owner=\(org.id!.uuidString)&month=\(month)&format=xlsx")
             #expect(xlsx.headers.contentType?.description.contains("spreadsheetml") == true)
             let rows = try XLSXReader.rows(from: Data(xlsx.body.readableBytesView))
-            #expect(rows.count == 3 && rows[2].contains("800.00"))
+            // Every line of the client's month at this owner (demo history included), summed exactly in fen.
+            let (_, from, to) = try StatementController.month(month)
+            let owned = try await InstrumentRecord.query(on: app.db).filter(\.$organization.$id == org.id!).all().map { $0.id! }
+            let lines = try await UsageRecord.query(on: app.db).filter(\.$instrumentID ~~ owned).filter(\.$userOrgID == client)
+                .filter(\.$startAt >= from).filter(\.$startAt < to).all()
+            #expect(rows.count == lines.count + 2)
+            #expect(rows.contains { $0.contains("800.00") && $0.contains("90") })
+            #expect(rows.last?.contains(Money(fen: lines.reduce(0) { $0 + $1.feeFen }).plainYuan) == true)
             #expect(try await Browser(app).get("/instruments/statements?owner=\(org.id!.uuidString)").status == .seeOther) // to the sign-in page
             let stranger = Browser(app)
             try await stranger.signIn("talent")
@@ -303,6 +310,31 @@ struct InstrumentFlowTests {
             let compliance = try await staff.get("/admin/instruments/compliance")
             #expect(compliance.body.string.contains("电感耦合等离子体质谱仪"))
             #expect(!compliance.body.string.contains("X射线衍射仪"))
+        }
+    }
+
+    @Test("A lapsed waiting-list offer passes to the next in line")
+    func waitlistSweep() async throws {
+        try await withPlatform { app in
+            let i = try await BookingTests.instrument(app)
+            let users = try await UserRecord.query(on: app.db).filter(\.$username ~~ ["enterprise", "talent", "broker"]).all()
+            let byName = Dictionary(users.map { ($0.username, $0.id!) }, uniquingKeysWith: { a, _ in a })
+            let actor = Actor(userID: nil, name: "test", address: "test")
+            let start = Date().addingTimeInterval(5 * 86400)
+            let slot = TimeSlot(start: start, end: start.addingTimeInterval(3600))
+            guard case .created(let held) = try await BookingStore(db: app.db).book(instrument: i, userID: byName["enterprise"]!, slot: slot, external: true, idempotencyKey: nil) else {
+                Issue.record("not booked"); return
+            }
+            let store = WaitlistStore(db: app.db)
+            let first = try await store.join(instrument: i, userID: byName["talent"]!, slot: slot, actor: actor)
+            try await Task.sleep(for: .milliseconds(10))
+            let second = try await store.join(instrument: i, userID: byName["broker"]!, slot: slot, actor: actor)
+            try await BookingStore(db: app.db).cancel(held, actor: actor)
+            #expect(try await WaitlistRecord.find(first.id, on: app.db)?.status == "offered")
+            #expect(try await WaitlistRecord.find(second.id, on: app.db)?.status == "waiting")
+            try await store.sweep(now: Date().addingTimeInterval(25 * 3600))
+            #expect(try await WaitlistRecord.find(first.id, on: app.db)?.status == "expired")
+            #expect(try await WaitlistRecord.find(second.id, on: app.db)?.status == "offered")
         }
     }
 }

@@ -20,8 +20,7 @@ public struct AvailabilityDay: Sendable, Equatable {
 extension BookingPolicy {
     /// The opening interval of the Beijing calendar day that starts at `midnight` (a Beijing midnight), if open.
     public func openSlot(dayStarting midnight: Date) -> TimeSlot? {
-        let weekday = (Self.calendar.component(.weekday, from: midnight) + 5) % 7 + 1
-        guard let hours = openingHours[weekday] else { return nil }
+        guard let hours = openingHours[ChinaTime.weekday(midnight)] else { return nil }
         return TimeSlot(start: midnight.addingTimeInterval(TimeInterval(hours.lowerBound * 60)),
                         end: midnight.addingTimeInterval(TimeInterval(hours.upperBound * 60)))
     }
@@ -29,12 +28,11 @@ extension BookingPolicy {
     /// `days` calendar days from the Beijing day containing `from`, with `busy` slots (their buffers already
     /// added by the caller) marked inside the opening hours.
     public func availability(from: Date, days: Int, busy: [TimeSlot]) -> [AvailabilityDay] {
-        let cal = Self.calendar
-        var midnight = cal.startOfDay(for: from)
+        var midnight = ChinaTime.startOfDay(from)
         let sorted = busy.sorted { $0.start < $1.start }
         var out: [AvailabilityDay] = []
         for _ in 0..<max(0, days) {
-            let weekday = (cal.component(.weekday, from: midnight) + 5) % 7 + 1
+            let weekday = ChinaTime.weekday(midnight)
             var segments: [AvailabilityDay.Segment] = []
             if let open = openSlot(dayStarting: midnight) {
                 var cursor = open.start
@@ -47,22 +45,21 @@ extension BookingPolicy {
                 if cursor < open.end { segments.append(.init(slot: TimeSlot(start: cursor, end: open.end), busy: false)) }
             }
             out.append(AvailabilityDay(date: ChinaTime.dateString(midnight), weekday: weekday, segments: segments))
-            midnight = cal.date(byAdding: .day, value: 1, to: midnight)!
+            midnight = midnight.addingTimeInterval(86400) // no DST in China: every day has 24 hours
         }
         return out
     }
 
     /// Minutes the instrument is open between two instants (used by the "available in a date range" filter).
     public func openMinutes(from: Date, to: Date) -> Int {
-        let cal = Self.calendar
-        var midnight = cal.startOfDay(for: from)
+        var midnight = ChinaTime.startOfDay(from)
         var total = 0
         while midnight < to {
             if let open = openSlot(dayStarting: midnight) {
                 let s = max(open.start, from), e = min(open.end, to)
                 if e > s { total += Int(e.timeIntervalSince(s) / 60) }
             }
-            midnight = cal.date(byAdding: .day, value: 1, to: midnight)!
+            midnight = midnight.addingTimeInterval(86400)
         }
         return total
     }

@@ -47,12 +47,6 @@ public struct BookingPolicy: Sendable, Equatable {
     /// Weekdays 08:30–17:30 Beijing time: a common default for shared instruments.
     public static let officeHours = BookingPolicy(openingHours: Dictionary(uniqueKeysWithValues: (1...5).map { ($0, 510..<1050) }))
 
-    static var calendar: Calendar {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = ChinaTime.zone
-        return c
-    }
-
     /// Checks a requested slot against the rules (not against other bookings: the database does that atomically).
     /// Every broken rule is reported, each naming `start` or `end`.
     public func check(_ slot: TimeSlot, now: Date, qualifications: Set<String>) throws(ValidationErrors) {
@@ -74,14 +68,10 @@ public struct BookingPolicy: Sendable, Equatable {
 
     /// The whole slot lies inside one day's opening hours (Beijing time).
     public func withinOpeningHours(_ slot: TimeSlot) -> Bool {
-        let cal = Self.calendar
-        guard cal.isDate(slot.start, inSameDayAs: slot.end.addingTimeInterval(-1)) else { return false }
-        let weekday = (cal.component(.weekday, from: slot.start) + 5) % 7 + 1 // Calendar: 1 = Sunday → ISO 1 = Monday
-        guard let hours = openingHours[weekday] else { return false }
-        let c1 = cal.dateComponents([.hour, .minute], from: slot.start)
-        let startMinute = c1.hour! * 60 + c1.minute!
-        let endMinute = startMinute + slot.minutes
-        return hours.contains(startMinute) && endMinute <= hours.upperBound
+        guard ChinaTime.startOfDay(slot.start) == ChinaTime.startOfDay(slot.end.addingTimeInterval(-1)),
+              let hours = openingHours[ChinaTime.weekday(slot.start)] else { return false }
+        let startMinute = ChinaTime.minuteOfDay(slot.start)
+        return hours.contains(startMinute) && startMinute + slot.minutes <= hours.upperBound
     }
 
     /// Whether a booking may still be cancelled by its holder.

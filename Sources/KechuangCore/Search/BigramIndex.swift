@@ -75,35 +75,50 @@ public struct BigramIndex<ID: Hashable & Sendable>: Sendable {
         count -= 1
     }
 
+    /// The number of matching documents and the best `limit` of them.
+    public struct Result: Sendable {
+        public let total: Int
+        public let hits: [Hit]
+    }
+
     /// Ranked hits for `query`. A document must contain at least `minShare` of the distinct query tokens (at least
     /// one), so a four-character query does not return everything sharing one bigram. `allowed` filters before
-    /// ranking, which keeps filtered searches as fast as unfiltered ones.
-    public func search(_ query: String, minShare: Double = 0.5, limit: Int = .max, allowed: ((ID) -> Bool)? = nil) -> [Hit] {
+    /// ranking, which keeps filtered searches as fast as unfiltered ones. Scores accumulate in flat arrays indexed by
+    /// document slot, and only the returned hits are sorted out and explained, so cost follows the postings read.
+    public func search(_ query: String, minShare: Double = 0.5, limit: Int = .max, allowed: ((ID) -> Bool)? = nil) -> Result {
         var seen = Set<String>()
-        let terms = Bigrams.tokens(query).filter { seen.insert($0).inserted }
-        guard !terms.isEmpty, count > 0 else { return [] }
+        let terms = Array(Bigrams.tokens(query).filter { seen.insert($0).inserted }.prefix(64))
+        guard !terms.isEmpty, count > 0 else { return Result(total: 0, hits: []) }
         let need = max(1, Int((Double(terms.count) * minShare).rounded(.up)))
         let avg = max(1, totalLength / Double(count))
-        var score: [Int32: Double] = [:]
-        var hitsPerDoc: [Int32: [Int]] = [:]
+        var score = [Double](repeating: 0, count: ids.count)
+        var mask = [UInt64](repeating: 0, count: ids.count)
+        var touched: [Int32] = []
         for (k, t) in terms.enumerated() {
             guard let list = postings[t] else { continue }
             let idf = log(1 + (Double(count) - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
+            let bit = UInt64(1) << UInt64(k)
             for p in list {
+                let d = Int(p.doc)
+                if mask[d] == 0 { touched.append(p.doc) }
+                mask[d] |= bit
                 let tf = Double(p.tf)
-                let norm = tf * (k1 + 1) / (tf + k1 * (1 - b + b * Double(lengths[Int(p.doc)]) / avg))
-                score[p.doc, default: 0] += idf * norm
-                hitsPerDoc[p.doc, default: []].append(k)
+                score[d] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * Double(lengths[d]) / avg))
             }
         }
-        var hits: [Hit] = []
-        for (d, s) in score {
-            guard let matched = hitsPerDoc[d], matched.count >= need, let id = ids[Int(d)] else { continue }
+        var found: [Int32] = []
+        found.reserveCapacity(touched.count)
+        for d in touched where mask[Int(d)].nonzeroBitCount >= need {
+            guard let id = ids[Int(d)] else { continue }
             if let allowed, !allowed(id) { continue }
-            hits.append(Hit(id: id, score: s, matched: matched.map { terms[$0] }))
+            found.append(d)
         }
-        hits.sort { $0.score != $1.score ? $0.score > $1.score : String(describing: $0.id) < String(describing: $1.id) }
-        return limit < hits.count ? Array(hits.prefix(limit)) : hits
+        // Equal scores keep insertion order, so results are stable between calls.
+        found.sort { score[Int($0)] != score[Int($1)] ? score[Int($0)] > score[Int($1)] : $0 < $1 }
+        let top = found.prefix(limit).map { d in
+            Hit(id: ids[Int(d)]!, score: score[Int(d)], matched: terms.indices.filter { mask[Int(d)] & (UInt64(1) << UInt64($0)) != 0 }.map { terms[$0] })
+        }
+        return Result(total: found.count, hits: top)
     }
 
     /// The distinct tokens of a document (for explaining matches and for similarity).

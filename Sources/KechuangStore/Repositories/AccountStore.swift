@@ -101,6 +101,11 @@ let org = try await n.organizationName.asyncMap { name in
         try await MembershipRecord.query(on: db).filter(\.$user.$id == userID).with(\.$organization).all().map(\.organization)
     }
 
+    /// The ids of the organisations a user acts for, oldest membership first (one query, for hot paths).
+    public func organizationIDs(of userID: UUID) async throws -> [UUID] {
+        try await MembershipRecord.query(on: db).filter(\.$user.$id == userID).sort(\.$createdAt).all().map { $0.$organization.id }
+    }
+
     /// True when the user is a member of the organisation: the one ownership check every module uses.
     public func isMember(userID: UUID, organizationID: UUID) async throws -> Bool {
         try await MembershipRecord.query(on: db).filter(\.$user.$id == userID).filter(\.$organization.$id == organizationID).count() > 0

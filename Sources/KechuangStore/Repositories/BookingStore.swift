@@ -44,6 +44,11 @@ public struct BookingStore: Sendable {
                      idempotencyKey: String?) async throws -> Outcome {
         let booking = Self.make(instrument: instrument, userID: userID, userOrgID: userOrgID, slot: slot, external: external, note: note)
         booking.idempotencyKey = idempotencyKey
+        // A slot already taken is answered without taking the write lock or opening a transaction; the check inside
+        // the write (below) still decides every case this read lets through.
+        if idempotencyKey == nil, let clash = try await Self.clash(on: db, instrument: instrument, slot: slot) {
+            return .conflict(start: clash.startAt, end: clash.endAt)
+        }
         if StoreSQL.isPostgres(db) {
             return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot)
         }

@@ -31,14 +31,17 @@ public struct TokenStore: Sendable {
 
     /// The user behind a live token, or nil for unknown and revoked tokens.
     public func user(forSecret secret: String) async throws -> (UserRecord, APITokenRecord)? {
-        guard let token = try await APITokenRecord.query(on: db).filter(\.$tokenHash == Self.hash(secret)).with(\.$user).first(),
-              token.revokedAt == nil, token.user.isActive else { return nil }
+        // One joined query: every API request passes here.
+        guard let token = try await APITokenRecord.query(on: db).join(parent: \.$user).filter(\.$tokenHash == Self.hash(secret)).first(),
+              token.revokedAt == nil else { return nil }
+        let user = try token.joined(UserRecord.self)
+        guard user.isActive else { return nil }
         // Record use at most once a minute so reads do not turn into a write per request.
         if (token.lastUsedAt.map { Date().timeIntervalSince($0) > 60 } ?? true) {
             token.lastUsedAt = Date()
             try await token.update(on: db)
         }
-        return (token.user, token)
+        return (user, token)
     }
 
     public func list(userID: UUID) async throws -> [APITokenRecord] {

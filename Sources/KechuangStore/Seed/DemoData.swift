@@ -141,6 +141,7 @@ public struct DemoSeeder: Sendable {
                 i.qualification = d.qualification ?? ""
                 i.cancelHours = 24
                 try await i.create(on: tx)
+                try await DemoUsage.history(for: i, on: tx)
             }
             try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "demo.load", entityType: "platform", entityID: "demo",

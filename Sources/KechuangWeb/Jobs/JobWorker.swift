@@ -21,8 +21,14 @@ final class JobWorker: LifecycleHandler, Sendable {
     }
 
     func loop(_ app: Application) async {
+        var lastSweep = Date.distantPast
         while !Task.isCancelled {
             let ran = await Self.runNext(app, worker: id)
+            // Lapsed waiting-list offers pass to the next in line within a minute even when nothing else changes.
+            if Date().timeIntervalSince(lastSweep) >= 60 {
+                lastSweep = Date()
+                do { try await WaitlistStore(db: app.db).sweep() } catch { app.logger.warning("waiting-list sweep failed: \(error)") }
+            }
             if !ran { try? await Task.sleep(for: .seconds(1)) }
         }
     }

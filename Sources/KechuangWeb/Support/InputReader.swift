@@ -19,7 +19,7 @@ struct InputReader {
         let raw: [String: String]
         if req.headers.contentType == .json {
             raw = try Self.readJSON(req)
-        } else if req.headers.contentType == .urlEncodedForm {
+        } else if req.headers.contentType == .urlEncodedForm, (req.body.data?.readableBytes ?? 0) > 0 {
             guard let form = try? req.content.decode([String: String].self) else {
                 throw DomainError(.malformed, code: "body.malformed_form")
             }

@@ -47,11 +47,9 @@ extension Request {
         if Day(d) == nil { v.add(.invalid(dateField, "booking.bad_date")) }
         if OpeningHours.clockMinutes(Substring(t)) == nil { v.add(.invalid(timeField, "booking.bad_time")) }
         try v.throwIfAny()
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = ChinaTime.zone
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        guard let date = f.date(from: d + " " + (t.count == 4 ? "0" + t : t)) else { throw ValidationErrors([.invalid(dateField, "booking.bad_date")]) }
+        let day = Day(d)!, minutes = OpeningHours.clockMinutes(Substring(t))!
+        guard let date = ChinaTime.date(year: day.yyyymmdd / 10000, month: day.yyyymmdd / 100 % 100, day: day.yyyymmdd % 100, hour: minutes / 60,
+                                        minute: minutes % 60) else { throw ValidationErrors([.invalid(dateField, "booking.bad_date")]) }
         return date
     }
 }

@@ -43,6 +43,8 @@ final class InstrumentCatalog: @unchecked Sendable {
     private let lock = NSLock()
     private var index = BigramIndex<UUID>()
     private var entries: [UUID: Entry] = [:]
+    /// Every entry in name order, for listings without a query (kept sorted at refresh, not per request).
+    private var byName: [UUID] = []
     private var count = -1
     private var latest: Date?
     private let refreshGate = AsyncMutex()
@@ -73,14 +75,16 @@ final class InstrumentCatalog: @unchecked Sendable {
                     self.entries[e.id] = e
                     self.index.upsert(e.id, fields: [(r.name, 3), (r.model + " " + r.manufacturer, 2), (r.functions, 1), (r.applicationFields, 1)])
                 }
+                self.byName = self.entries.values.sorted { $0.name != $1.name ? $0.name < $1.name : $0.id.uuidString < $1.id.uuidString }.map(\.id)
                 self.count = stamp?.n ?? self.entries.count
                 self.latest = stamp?.latest ?? rows.compactMap(\.updatedAt).max()
             }
         }
     }
 
-    /// Ranked by text relevance when there is a query, by name otherwise; filters applied first.
-    func search(_ f: Filters, busyMinutes: [UUID: Int] = [:]) -> [Hit] {
+    /// Ranked by text relevance when there is a query, by name otherwise; filters applied first. Returns the number
+    /// of matches and the first `limit` of them.
+    func search(_ f: Filters, busyMinutes: [UUID: Int] = [:], limit: Int) -> (total: Int, hits: [Hit]) {
         lock.withLock {
             func keep(_ e: Entry) -> Bool {
                 if !f.classCode.isEmpty && !e.classCode.hasPrefix(f.classCode) { return false }
@@ -97,12 +101,17 @@ final class InstrumentCatalog: @unchecked Sendable {
             }
             let q = f.q.trimmingCharacters(in: .whitespaces)
             if q.isEmpty {
-                return entries.values.filter(keep).sorted { $0.name != $1.name ? $0.name < $1.name : $0.id.uuidString < $1.id.uuidString }
-                    .map { Hit(entry: $0, matched: []) }
+                var total = 0
+                var hits: [Hit] = []
+                for id in byName {
+                    guard let e = entries[id], keep(e) else { continue }
+                    total += 1
+                    if hits.count < limit { hits.append(Hit(entry: e, matched: [])) }
+                }
+                return (total, hits)
             }
-            return index.search(q, allowed: { id in self.entries[id].map(keep) ?? false }).compactMap { h in
-                entries[h.id].map { Hit(entry: $0, matched: h.matched) }
-            }
+            let result = index.search(q, limit: limit, allowed: { id in self.entries[id].map(keep) ?? false })
+            return (result.total, result.hits.compactMap { h in entries[h.id].map { Hit(entry: $0, matched: h.matched) } })
         }
     }
 

@@ -46,14 +46,14 @@ struct BookingAPIController {
     }
 
     @Sendable func search(req: Request) async throws -> SearchJSON {
-        let (hits, _) = try await InstrumentController.search(req: req)
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: try? req.query.get(Int.self, at: "per"))
+        let (total, hits, _) = try await InstrumentController.search(req: req, limit: page.offset + page.per)
         let items = hits.dropFirst(page.offset).prefix(page.per).map { h in
             SearchJSON.Item(id: h.entry.id.uuidString, name: h.entry.name, model: h.entry.model, owner: h.entry.organizationName, banner: h.entry.banner,
                             classCode: h.entry.classCode, externalFee: Money(fen: h.entry.feeExternalFen).plainYuan, feeUnitMinutes: h.entry.feeUnitMinutes,
                             bookable: h.entry.bookable, matchedTerms: h.matched)
         }
-        return SearchJSON(total: hits.count, page: page.page, per: page.per, items: Array(items))
+        return SearchJSON(total: total, page: page.page, per: page.per, items: Array(items))
     }
 
     struct AvailabilityJSON: Content {
@@ -86,11 +86,7 @@ struct BookingAPIController {
 
     static func date(_ raw: String?, field: String) throws -> Date {
         guard let raw, !raw.isEmpty else { throw DomainError.invalid(field, "field.required") }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        let g = ISO8601DateFormatter()
-        g.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let d = f.date(from: raw) ?? g.date(from: raw) else { throw DomainError.invalid(field, "booking.bad_datetime") }
+        guard let d = ChinaTime.parseISO(raw) else { throw DomainError.invalid(field, "booking.bad_datetime") }
         return d
     }
 

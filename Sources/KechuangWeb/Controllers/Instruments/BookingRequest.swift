@@ -16,12 +16,14 @@ enum BookingRequest {
 
     static func who(req: Request, instrument i: InstrumentRecord) async throws -> Who {
         let me = try req.requireUser()
-        let internalUser = try await req.accounts.isMember(userID: me.id, organizationID: i.$organization.id)
+        // One query for both questions: is the user inside the owning unit, and which unit is billed.
+        let units = try await req.accounts.organizationIDs(of: me.id)
+        let internalUser = units.contains(i.$organization.id)
         var quals: Set<String> = []
         if !i.qualification.isEmpty, try await TrainingRecord.query(on: req.db).filter(\.$instrumentID == i.id!).filter(\.$userID == me.id).count() > 0 {
             quals.insert(i.qualification)
         }
-        return Who(userID: me.id, organizationID: try await req.userOrganizationID(), internalUser: internalUser, qualifications: quals)
+        return Who(userID: me.id, organizationID: units.first, internalUser: internalUser, qualifications: quals)
     }
 
     static func checkOpen(_ i: InstrumentRecord, who: Who) throws {

@@ -54,7 +54,7 @@ struct InstrumentCompliance {
             if i.status != InstrumentStatus.active.rawValue { problems.append(req.t("ins_compliance_not_active", ["status": req.t("ins_status_\(i.status)")])) }
             guard !problems.isEmpty else { continue }
             rows.append(Row(id: i.id!.uuidString, name: i.name, owner: owner?.name ?? "", value: Money(fen: i.originalValueFen).display,
-                            problem: problems.joined(separator: "；"), reasons: item.trace.conditions.map(\.substituted)))
+                            problem: problems.joined(separator: "；"), reasons: item.trace.conditions.map { "\($0.source)：\($0.substituted)" }))
         }
         return try await req.page("instruments/compliance", titleKey: "ins_compliance_title", content: Content(rows: rows, checked: instruments.count, mustShare: must))
     }

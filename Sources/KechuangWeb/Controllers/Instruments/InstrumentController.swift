@@ -78,7 +78,7 @@ struct InstrumentController {
     }
 
     /// One search as both the page and the API use it.
-    static func search(req: Request) async throws -> (hits: [InstrumentCatalog.Hit], filters: [String: String]) {
+    static func search(req: Request, limit: Int) async throws -> (total: Int, hits: [InstrumentCatalog.Hit], filters: [String: String]) {
         let query = (try? req.query.decode([String: String].self)) ?? [:]
         let f: InstrumentCatalog.Filters
         switch Result(catching: { () throws(ValidationErrors) in try filters(query) }) {
@@ -88,7 +88,8 @@ struct InstrumentController {
         try await req.instrumentCatalog.refresh(on: req.db)
         var busy: [UUID: Int] = [:]
         if let range = f.available { busy = try await busyMinutes(db: req.db, from: range.from, to: range.to) }
-        return (req.instrumentCatalog.search(f, busyMinutes: busy), query.filter { filterNames.contains($0.key) })
+        let (total, hits) = req.instrumentCatalog.search(f, busyMinutes: busy, limit: limit)
+        return (total, hits, query.filter { filterNames.contains($0.key) })
     }
 
     static func price(_ fen: Int64, unitMinutes: Int, req: Request) -> String {
@@ -96,8 +97,8 @@ struct InstrumentController {
     }
 
     @Sendable func list(req: Request) async throws -> View {
-        let (hits, filters) = try await Self.search(req: req)
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
+        let (total, hits, filters) = try await Self.search(req: req, limit: page.offset + page.per)
         let slice = hits.dropFirst(page.offset).prefix(page.per)
         let rows = slice.map { h in
             Row(id: h.entry.id.uuidString, name: h.entry.name, model: h.entry.model, owner: h.entry.organizationName,
@@ -105,7 +106,7 @@ struct InstrumentController {
                 price: Self.price(h.entry.feeExternalFen, unitMinutes: h.entry.feeUnitMinutes, req: req), bookable: h.entry.bookable,
                 matched: h.matched.joined(separator: " · "))
         }
-        let result = PagedList(items: Array(rows), request: page, total: hits.count)
+        let result = PagedList(items: Array(rows), request: page, total: total)
         var canRegister = false
         if req.currentUser != nil { canRegister = !(try await req.registeringOrganizations().isEmpty) }
         return try await req.page("instruments/index", titleKey: "ins_title", content: ListContent(

@@ -102,7 +102,7 @@ enum InstrumentPage {
                                      inputs: InstrumentCompliance.inputs(i, owner: owner)).only("instrument_must_share")
         guard let item = report.items.first else { return nil }
         return Obligation(applies: item.outcome.status == .eligible, status: req.t("status_\(item.outcome.status.rawValue)"),
-                          reasons: item.trace.conditions.map { "\($0.substituted) \($0.result == .bool(true) ? "✓" : ($0.result == .bool(false) ? "✗" : "?"))" },
+                          reasons: item.trace.conditions.map { "\($0.source)：\($0.substituted) \($0.result == .bool(true) ? "✓" : ($0.result == .bool(false) ? "✗" : "?"))" },
                           article: req.t("cite_article", ["n": "22"]))
     }
 

@@ -61,7 +61,10 @@ struct StatementController {
 
     /// "2026-11" → the month's [start, end) in Beijing time; the current month by default.
     static func month(_ req: Request) throws -> (String, Date, Date) {
-        let raw = (try? req.query.get(String.self, at: "month")) ?? String(ChinaTime.dateString(Date()).prefix(7))
+        try month((try? req.query.get(String.self, at: "month")) ?? String(ChinaTime.dateString(Date()).prefix(7)))
+    }
+
+    static func month(_ raw: String) throws -> (String, Date, Date) {
         guard raw.count == 7, let y = Int(raw.prefix(4)), let m = Int(raw.suffix(2)), (1...12).contains(m), (2000...2100).contains(y),
               let start = try? Request.beijing(date: raw + "-01", time: "00:00", dateField: "month", timeField: "month") else {
             throw DomainError.invalid("month", "statement.bad_month")
