@@ -14,7 +14,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     let translator = try Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
     app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
                                metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID,
-                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog())
+                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog(), market: MarketCatalog())
 
     try DatabaseSetup.configure(app.databases, choice: config.database)
     for m in KechuangMigrations.all { app.migrations.add(m) }
@@ -103,5 +103,14 @@ func routes(_ app: Application) {
     InstrumentCompliance().register(app)
     PurchaseReviewController().register(app)
     SharingEvaluationController().register(app)
+    MarketListController().register(app)
+    AchievementController().register(app)
+    DemandController().register(app)
+    MarketReviewController().register(app)
+    ChallengeController().register(app)
+    ContractController().register(app)
+    BrokerController().register(app)
+    PointsController().register(app)
+    MarketAPIController().register(app)
     ArticleTrackingController().register(app)
 }

@@ -23,4 +23,21 @@ public enum PlatformComputations {
                                  contributors: rows.count)
         }
     }
+
+    /// Technology-market turnover (亿元) per year from registered technology contracts: the technical income of
+    /// contracts whose seller is in Ordos (技术输出, the official 成交额 basis). Contracts bought into Ordos
+    /// (吸纳技术) are summed apart and named in the computation, never added to the headline.
+    public static func techMarketFromContracts(_ contracts: [(year: Int, sellerInOrdos: Bool, buyerInOrdos: Bool, incomeFen: Int64)]) -> [ComputedValue] {
+        Dictionary(grouping: contracts, by: \.year).keys.sorted().compactMap { year in
+            let rows = contracts.filter { $0.year == year }
+            let output = rows.filter(\.sellerInOrdos), absorbed = rows.filter(\.buyerInOrdos)
+            guard !output.isEmpty else { return nil }
+            let yi = { (fen: Int64) in (Decimal(fen) / 10_000_000_000).roundedTo(4) }
+            let outSum = output.reduce(Int64(0)) { $0 + $1.incomeFen }, inSum = absorbed.reduce(Int64(0)) { $0 + $1.incomeFen }
+            return ComputedValue(indicator: "tech_market_turnover", year: year, value: yi(outSum), unit: "亿元",
+                                 computation: "技术输出: technical income of \(output.count) registered contracts with a seller in Ordos ÷ 1亿; "
+                                     + "吸纳 (buyer in Ordos, kept apart): \(yi(inSum)) 亿元 from \(absorbed.count) contracts",
+                                 contributors: output.count)
+        }
+    }
 }

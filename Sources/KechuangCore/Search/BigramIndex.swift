@@ -85,9 +85,16 @@ public struct BigramIndex<ID: Hashable & Sendable>: Sendable {
     /// one), so a four-character query does not return everything sharing one bigram. `allowed` filters before
     /// ranking, which keeps filtered searches as fast as unfiltered ones. Scores accumulate in flat arrays indexed by
     /// document slot, and only the returned hits are sorted out and explained, so cost follows the postings read.
-    public func search(_ query: String, minShare: Double = 0.5, limit: Int = .max, allowed: ((ID) -> Bool)? = nil) -> Result {
+    ///
+    /// `maxTerms` keeps only the rarest query tokens (highest IDF): a whole paragraph used as a query (matching a
+    /// demand to achievements) then costs about as much as a short one.
+    public func search(_ query: String, minShare: Double = 0.5, maxTerms: Int = 64, limit: Int = .max, allowed: ((ID) -> Bool)? = nil) -> Result {
         var seen = Set<String>()
-        let terms = Array(Bigrams.tokens(query).filter { seen.insert($0).inserted }.prefix(64))
+        var terms = Bigrams.tokens(query).filter { seen.insert($0).inserted }
+        let cap = min(64, maxTerms)
+        if terms.count > cap {
+            terms = Array(terms.filter { postings[$0] != nil }.sorted { (postings[$0]!.count, $0) < (postings[$1]!.count, $1) }.prefix(cap))
+        }
         guard !terms.isEmpty, count > 0 else { return Result(total: 0, hits: []) }
         let need = max(1, Int((Double(terms.count) * minShare).rounded(.up)))
         let avg = max(1, totalLength / Double(count))
@@ -119,6 +126,12 @@ public struct BigramIndex<ID: Hashable & Sendable>: Sendable {
             Hit(id: ids[Int(d)]!, score: score[Int(d)], matched: terms.indices.filter { mask[Int(d)] & (UInt64(1) << UInt64($0)) != 0 }.map { terms[$0] })
         }
         return Result(total: found.count, hits: top)
+    }
+
+    /// Inverse document frequency of a token (0 when no document has it): how telling a shared term is.
+    public func idf(_ term: String) -> Double {
+        guard let n = postings[term]?.count, n > 0 else { return 0 }
+        return log(1 + (Double(count) - Double(n) + 0.5) / (Double(n) + 0.5))
     }
 
     /// The distinct tokens of a document (for explaining matches and for similarity).

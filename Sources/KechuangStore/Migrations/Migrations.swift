@@ -15,5 +15,6 @@ public enum KechuangMigrations {
         M0010CreateProgressReports(),
         M0011CreateInstrumentsAndBookings(),
         M0012InstrumentRegistryAndUsage(),
+        M0013CreateTechnologyMarket(),
     ]
 }

@@ -30,7 +30,9 @@ public struct UsageStore: Sendable {
         }
     }
 
-    public func record(_ e: Entry, instrument: InstrumentRecord, booking: BookingRecord?, gapRule: SharingEvaluationConfig.GapRule, actor: Actor) async throws -> UsageRecord {
+    /// With a rule base, an external session earns the owning unit its platform points (art. 13) in the same transaction.
+    public func record(_ e: Entry, instrument: InstrumentRecord, booking: BookingRecord?, gapRule: SharingEvaluationConfig.GapRule, base: RuleBase? = nil,
+                       actor: Actor) async throws -> UsageRecord {
         if let b = booking, try await UsageRecord.query(on: db).filter(\.$bookingID == b.id!).count() > 0 {
             throw DomainError(.conflict, code: "usage.already_recorded", field: "booking")
         }
@@ -63,6 +65,10 @@ public struct UsageStore: Sendable {
             }
             try await AuditTrail.event(on: tx, actor: actor, action: "usage.record", entityType: "usage", entityID: u.id!.uuidString,
                                        detail: ["instrument": instrument.id!.uuidString, "minutes": String(u.minutes), "fee": Money(fen: u.feeFen).plainYuan])
+            if let base, u.external {
+                try await PointsStore.award(.instrumentShared, to: instrument.$organization.id, refType: "usage", refID: u.id!.uuidString,
+                                            reason: instrument.name, base: base, on: tx, actor: actor)
+            }
         }
         return u
     }

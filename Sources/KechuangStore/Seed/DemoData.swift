@@ -45,6 +45,7 @@ public struct DemoDataFile: Codable, Sendable {
     public let institutions: [Institution]
     public let enterprises: [Enterprise]
     public let instruments: [Instrument]?
+    public let market: DemoMarket.File?
     public let users: [User]
     public let password: String
 }
@@ -143,6 +144,7 @@ public struct DemoSeeder: Sendable {
                 try await i.create(on: tx)
                 try await DemoUsage.history(for: i, on: tx)
             }
+            if let market = file.market { try await DemoMarket.load(market, on: tx) }
             try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "demo.load", entityType: "platform", entityID: "demo",
                                        detail: ["institutions": String(file.institutions.count), "enterprises": String(file.enterprises.count),

@@ -13,6 +13,7 @@ struct AppServices: Sendable {
     let policyDocumentID: String
     let rules: RuleBaseHolder
     let instruments: InstrumentCatalog
+    let market: MarketCatalog
 }
 
 extension Application {

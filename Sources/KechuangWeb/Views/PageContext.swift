@@ -64,12 +64,13 @@ enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
         var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/policy/rules", "nav_rules"),
                                            ("/policy", "nav_policy"), ("/organizations", "nav_organizations"),
-                                           ("/monitoring", "nav_monitoring"), ("/instruments", "nav_instruments")]
+                                           ("/monitoring", "nav_monitoring"), ("/market", "nav_market"), ("/instruments", "nav_instruments")]
         if let user {
             entries.append(("/bookings", "nav_bookings"))
             entries.append(("/account", "nav_account"))
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))
+                entries.append(("/market/review", "nav_market_review"))
                 entries.append(("/tracking", "nav_tracking"))
                 entries.append(("/dashboard", "nav_dashboard"))
                 entries.append(("/admin/policy/whatif", "nav_whatif"))

@@ -32,6 +32,8 @@ public enum EntityKind: String, Sendable, CaseIterable {
     case enterprise, institution, talent, platform, instrument, banner, project
     /// A proposed instrument purchase under 查重评议 (art. 22).
     case purchase
+    /// A technology broker (技术经纪人, art. 14).
+    case broker
 }
 
 /// An input the rules read: what it means, its type, where its value comes from.

@@ -156,7 +156,7 @@ struct InstrumentManageController {
             let gaps = try InstrumentData.sharingConfig(req).gaps
             _ = try await UsageStore(db: req.db).record(.init(userID: user!.id!, userOrgID: booking?.userOrgID ?? userOrg, external: booking?.external ?? external,
                                                               operatorName: operatorName, slot: slot!, samples: samples!, purpose: purpose, notes: notes),
-                                                        instrument: i, booking: booking, gapRule: gaps, actor: req.actor)
+                                                        instrument: i, booking: booking, gapRule: gaps, base: req.services.rules.current, actor: req.actor)
             req.flash("flash_usage_recorded")
             return req.redirect(to: "/instruments/\(i.id!.uuidString)/manage", redirectType: .normal)
         } catch let e where e is ValidationErrors || (e as? DomainError).map({ $0.kind == .invalidInput || $0.kind == .conflict }) == true {

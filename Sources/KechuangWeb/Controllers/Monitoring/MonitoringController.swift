@@ -42,10 +42,17 @@ struct MonitoringController {
     static func computed(req: Request, key: String) async throws -> [ComputedValue] {
         switch key {
         case "tech_market_turnover":
+            // Registered contracts decide a year when there are any; otherwise organisations' declared income does.
+            let contracts = try await TechContractRecord.query(on: req.db).all().compactMap { c in
+                Int(c.signedOn.prefix(4)).map { (year: $0, sellerInOrdos: ContractDraft.isOrdos(c.sellerRegion), buyerInOrdos: ContractDraft.isOrdos(c.buyerRegion),
+                                                 incomeFen: c.technicalIncomeFen) }
+            }
+            let fromContracts = PlatformComputations.techMarketFromContracts(contracts)
+            let covered = Set(fromContracts.map(\.year))
             let facts = try await EntityFactRecord.query(on: req.db).filter(\.$variable == "tech_contract_income").all()
-            return PlatformComputations.techMarketTurnover(facts.compactMap { f in
+            return fromContracts + PlatformComputations.techMarketTurnover(facts.compactMap { f in
                 Decimal(string: f.value, locale: Locale(identifier: "en_US_POSIX")).map { (f.year, $0) }
-            })
+            }).filter { !covered.contains($0.year) }
         default:
             return []
         }
