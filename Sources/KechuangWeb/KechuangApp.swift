@@ -87,6 +87,17 @@ public enum KechuangApp {
         }
     }
 
+    /// Synthetic published achievements and demands for the market benchmark, from the labelled set's texts.
+    public static func generateMarketBenchmark(config: AppConfig, achievements: Int, demands: Int, progress: @escaping @Sendable (String, Int) -> Void) async throws {
+        try await withApp(config: config) { app in
+            _ = try await prepare(app, config: config)
+            let set = try JSONDecoder().decode(MatchEvalSet.self, from: Data(contentsOf: URL(fileURLWithPath: config.resourceDirectory + "/data/market/eval/eval-set.json")))
+            let seeds = MarketBenchmarkData.Seeds(achievements: set.achievements.map { .init(title: $0.title, text: $0.abstract, field: $0.field, trl: $0.trl) },
+                                                  demands: set.demands.map { .init(title: $0.title, text: $0.problem, field: $0.field, trl: $0.min_trl) })
+            try await MarketBenchmarkData.generate(on: app.db, seeds: seeds, achievements: achievements, demands: demands, progress: progress)
+        }
+    }
+
     /// Booking decisions measured in process against the configured database (after `bench-data instruments`).
     public static func measureBookingDecisions(config: AppConfig, tasks: Int, decisions: Int, dayOffset: Int) async throws -> String {
         try await withApp(config: config) { app in

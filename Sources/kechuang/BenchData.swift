@@ -6,9 +6,11 @@ import KechuangWeb
 struct BenchData: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-data", abstract: "Generate benchmark data (instruments and bookings) in the configured database.")
 
-    @Argument(help: "instruments (generate data) or decisions (measure booking decisions in process)") var what: String
+    @Argument(help: "instruments or market (generate data), decisions (measure booking decisions in process)") var what: String
     @Option(help: "Number of instruments") var instruments = 10_000
     @Option(help: "Number of bookings") var bookings = 1_000_000
+    @Option(help: "market: number of achievements") var achievements = 100_000
+    @Option(help: "market: number of demands") var demands = 20_000
     @Option(help: "decisions: concurrent clients") var tasks = 8
     @Option(help: "decisions: number of booking requests") var decisions = 4000
     @Option(help: "decisions: first day of the booked window, days from today") var dayOffset = 100
@@ -21,7 +23,15 @@ struct BenchData: AsyncParsableCommand {
             })
             return
         }
-        guard what == "instruments" else { throw ValidationError("unknown benchmark \(what); use: instruments or decisions") }
+        if what == "market" {
+            try await reportingErrors(config) {
+                try await KechuangApp.generateMarketBenchmark(config: config, achievements: achievements, demands: demands) { what, n in
+                    if n % 10_000 == 0 || n == achievements || n == demands { print("\(what): \(n)") }
+                }
+            }
+            return
+        }
+        guard what == "instruments" else { throw ValidationError("unknown benchmark \(what); use: instruments, market or decisions") }
         try await reportingErrors(config) {
             try await KechuangApp.generateInstrumentBenchmark(config: config, instruments: instruments, bookings: bookings) { what, n in print("\(what): \(n)") }
         }
