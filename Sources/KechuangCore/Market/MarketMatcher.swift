@@ -25,6 +25,8 @@ public struct MarketMatcher: Sendable {
             self.ownerID = ownerID
             self.ownerName = ownerName
         }
+
+        var withoutText: Listing { Listing(id: id, title: title, text: "", field: field, trl: trl, banner: banner, ownerID: ownerID, ownerName: ownerName) }
     }
 
     /// One match with its reasons.
@@ -62,13 +64,14 @@ public struct MarketMatcher: Sendable {
 
     public init() {}
 
+    /// The text is indexed, not kept: a listing used as a query is built from its record by the caller.
     public mutating func upsertAchievement(_ l: Listing) {
-        achievementInfo[l.id] = l
+        achievementInfo[l.id] = l.withoutText
         achievements.upsert(l.id, fields: [(l.title, 3), (l.text, 1)])
     }
 
     public mutating func upsertDemand(_ l: Listing) {
-        demandInfo[l.id] = l
+        demandInfo[l.id] = l.withoutText
         demands.upsert(l.id, fields: [(l.title, 3), (l.text, 1)])
     }
 

@@ -121,10 +121,6 @@ final class MarketCatalog: @unchecked Sendable {
         }
     }
 
-    func listing(_ kind: Kind, _ id: UUID) -> MarketMatcher.Listing? {
-        lock.withLock { kind == .achievement ? matcher.achievementInfo[id] : matcher.demandInfo[id] }
-    }
-
     func achievements(for demand: MarketMatcher.Listing, limit: Int) -> [MarketMatcher.Match] { lock.withLock { matcher.achievements(for: demand, limit: limit) } }
     func demands(for achievement: MarketMatcher.Listing, limit: Int) -> [MarketMatcher.Match] { lock.withLock { matcher.demands(for: achievement, limit: limit) } }
     func holders(for demand: MarketMatcher.Listing) -> [MarketMatcher.Holder] { lock.withLock { matcher.holders(for: demand) } }

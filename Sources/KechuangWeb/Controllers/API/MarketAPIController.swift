@@ -69,8 +69,7 @@ struct MarketAPIController {
         guard try await req.mayView(status: a.status, organizationID: a.organizationID) else { throw DomainError.notFound("achievement") }
         let org = try await OrganizationRecord.find(a.organizationID, on: req.db)
         try await req.marketCatalog.refresh(on: req.db)
-        let l = MarketMatcher.Listing(id: a.id!, title: a.title, text: a.keywords + " " + a.abstract, field: PriorityField(rawValue: a.field) ?? .other, trl: a.trl,
-                                      banner: org?.bannerCode, ownerID: a.organizationID, ownerName: org?.name ?? "")
+        let l = AchievementController.listing(a, ownerName: org?.name ?? "", banner: org?.bannerCode)
         return MatchesJSON(id: a.id!.uuidString, matches: req.marketCatalog.demands(for: l, limit: Self.limit(req)).map { MatchView($0, req: req) }, holders: nil)
     }
 }

@@ -49,6 +49,12 @@ struct AchievementController {
         r.on(.POST, "market", "achievements", ":id", "status", access: .signedIn, use: move)
     }
 
+    /// The achievement as the matcher sees it, built from the record.
+    static func listing(_ a: AchievementRecord, ownerName: String, banner: String?) -> MarketMatcher.Listing {
+        .init(id: a.id!, title: a.title, text: a.keywords + " " + a.abstract, field: PriorityField(rawValue: a.field) ?? .other, trl: a.trl, banner: banner,
+              ownerID: a.organizationID, ownerName: ownerName)
+    }
+
     static func values(_ a: AchievementRecord) -> [String: String] {
         ["title": a.title, "abstract": a.abstract, "keywords": a.keywords, "field": a.field, "trl": String(a.trl), "patents": a.patents, "modes": a.modes,
          "price": a.priceFen.map { Money(fen: $0).plainYuan } ?? "", "negotiable": a.priceFen == nil ? "true" : "", "contact_name": a.contactName,
@@ -124,8 +130,8 @@ struct AchievementController {
         let staff = req.currentUser?.role.isStaff ?? false
         var matches: [MatchView] = []
         try await req.marketCatalog.refresh(on: req.db)
-        if req.currentUser != nil, let listing = req.marketCatalog.listing(.achievement, a.id!) {
-            matches = req.marketCatalog.demands(for: listing, limit: 10).map { MatchView($0, req: req) }
+        if req.currentUser != nil {
+            matches = req.marketCatalog.demands(for: Self.listing(a, ownerName: owner?.name ?? "", banner: owner?.bannerCode), limit: 10).map { MatchView($0, req: req) }
         }
         var requests: [Request_] = []
         if isOwner || staff {
