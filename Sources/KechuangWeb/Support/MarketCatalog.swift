@@ -36,48 +36,64 @@ final class MarketCatalog: @unchecked Sendable {
             let known = self.lock.withLock { self.stamps[kind] }
             if let known, let current, known.0 == current.0, known.1 == current.1 { return }
             let since = known?.1
-            var listings: [(MarketMatcher.Listing?, UUID, Date)] = []
-            if kind == .achievement {
-                var q = AchievementRecord.query(on: db)
-                if let since { q = q.filter(\.$updatedAt >= since) }
-                let rows = try await q.all()
-                let orgs = try await Self.organizations(db, Set(rows.map(\.organizationID)))
-                listings = rows.map { a in
-                    let org = orgs[a.organizationID]
-                    let l = a.status == ListingStatus.published.rawValue ? MarketMatcher.Listing(
-                        id: a.id!, title: a.title, text: a.keywords + " " + a.abstract, field: PriorityField(rawValue: a.field) ?? .other, trl: a.trl,
-                        banner: org?.bannerCode, ownerID: a.organizationID, ownerName: org?.name ?? "") : nil
-                    return (l, a.id!, a.publishedAt ?? a.createdAt ?? Date())
-                }
-            } else {
-                var q = DemandRecord.query(on: db)
-                if let since { q = q.filter(\.$updatedAt >= since) }
-                let rows = try await q.all()
-                let orgs = try await Self.organizations(db, Set(rows.map(\.organizationID)))
-                listings = rows.map { d in
-                    let org = orgs[d.organizationID]
-                    // Confidential demands are matched for staff and brokers through the database, not the public index.
-                    let searchable = d.status == ListingStatus.published.rawValue && d.confidentiality != Confidentiality.confidential.rawValue
-                    let text = d.confidentiality == Confidentiality.public.rawValue ? d.problem + " " + d.expected : d.expected
-                    let l = searchable ? MarketMatcher.Listing(id: d.id!, title: d.title, text: text, field: PriorityField(rawValue: d.field) ?? .other,
-                                                               trl: d.minTRL, banner: org?.bannerCode, ownerID: d.organizationID, ownerName: org?.name ?? "") : nil
-                    return (l, d.id!, d.publishedAt ?? d.createdAt ?? Date())
-                }
+            // Changed rows are read in chunks, so a first load of 100k listings never holds them all as models at once.
+            var offset = 0
+            while true {
+                let chunk = try await self.read(kind, since: since, offset: offset, limit: 5000, on: db)
+                self.fold(kind, chunk)
+                if chunk.count < 5000 { break }
+                offset += 5000
             }
             self.lock.withLock {
-                var order = Dictionary(uniqueKeysWithValues: (self.recent[kind] ?? []).map { ($0.0, $0.1) })
-                for (l, id, when) in listings {
-                    if let l {
-                        if kind == .achievement { self.matcher.upsertAchievement(l) } else { self.matcher.upsertDemand(l) }
-                        order[id] = when
-                    } else {
-                        if kind == .achievement { self.matcher.removeAchievement(id) } else { self.matcher.removeDemand(id) }
-                        order[id] = nil
-                    }
-                }
-                self.recent[kind] = order.map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.uuidString < $1.0.uuidString }
+                self.recent[kind] = (self.recent[kind] ?? []).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.uuidString < $1.0.uuidString }
                 self.stamps[kind] = current ?? (0, nil)
             }
+        }
+    }
+
+    /// One chunk of changed rows as (listing if it is searchable, id, date for ordering).
+    private func read(_ kind: Kind, since: Date?, offset: Int, limit: Int, on db: any Database) async throws -> [(MarketMatcher.Listing?, UUID, Date)] {
+        if kind == .achievement {
+            var q = AchievementRecord.query(on: db)
+            if let since { q = q.filter(\.$updatedAt >= since) }
+            let rows = try await q.sort(\.$id).range(offset..<(offset + limit)).all()
+            let orgs = try await Self.organizations(db, Set(rows.map(\.organizationID)))
+            return rows.map { a in
+                let org = orgs[a.organizationID]
+                let l = a.status == ListingStatus.published.rawValue ? MarketMatcher.Listing(
+                    id: a.id!, title: a.title, text: a.keywords + " " + a.abstract, field: PriorityField(rawValue: a.field) ?? .other, trl: a.trl,
+                    banner: org?.bannerCode, ownerID: a.organizationID, ownerName: org?.name ?? "") : nil
+                return (l, a.id!, a.publishedAt ?? a.createdAt ?? Date())
+            }
+        }
+        var q = DemandRecord.query(on: db)
+        if let since { q = q.filter(\.$updatedAt >= since) }
+        let rows = try await q.sort(\.$id).range(offset..<(offset + limit)).all()
+        let orgs = try await Self.organizations(db, Set(rows.map(\.organizationID)))
+        return rows.map { d in
+            let org = orgs[d.organizationID]
+            // Confidential demands are matched for staff and brokers through the database, not the public index.
+            let searchable = d.status == ListingStatus.published.rawValue && d.confidentiality != Confidentiality.confidential.rawValue
+            let text = d.confidentiality == Confidentiality.public.rawValue ? d.problem + " " + d.expected : d.expected
+            let l = searchable ? MarketMatcher.Listing(id: d.id!, title: d.title, text: text, field: PriorityField(rawValue: d.field) ?? .other,
+                                                       trl: d.minTRL, banner: org?.bannerCode, ownerID: d.organizationID, ownerName: org?.name ?? "") : nil
+            return (l, d.id!, d.publishedAt ?? d.createdAt ?? Date())
+        }
+    }
+
+    private func fold(_ kind: Kind, _ listings: [(MarketMatcher.Listing?, UUID, Date)]) {
+        lock.withLock {
+            var order = Dictionary((recent[kind] ?? []).map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            for (l, id, when) in listings {
+                if let l {
+                    if kind == .achievement { matcher.upsertAchievement(l) } else { matcher.upsertDemand(l) }
+                    order[id] = when
+                } else {
+                    if kind == .achievement { matcher.removeAchievement(id) } else { matcher.removeDemand(id) }
+                    order[id] = nil
+                }
+            }
+            recent[kind] = order.map { ($0.key, $0.value) } // sorted once the refresh is complete
         }
     }
 
