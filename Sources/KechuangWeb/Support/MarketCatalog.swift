@@ -21,9 +21,30 @@ final class MarketCatalog: @unchecked Sendable {
     /// Newest first, for listings without a query.
     private var recent: [Kind: [(UUID, Date)]] = [.achievement: [], .demand: []]
     private let gate = AsyncMutex()
+    /// When the database was last asked whether anything changed, and whether this process changed something since.
+    private var checkedAt = Date.distantPast
+    private var dirty = true
+
+    /// Counting 100k rows costs several milliseconds on PostgreSQL, so the question is asked at most once a second;
+    /// changes made through this process mark the catalogue dirty and are seen at once, other processes' within a second.
+    static let recheckInterval: TimeInterval = 1
+
+    func markDirty() { lock.withLock { dirty = true } }
 
     func refresh(on db: any Database) async throws {
-        for kind in [Kind.achievement, .demand] { try await refresh(kind, on: db) }
+        let skip = lock.withLock { () -> Bool in
+            if !dirty && Date().timeIntervalSince(checkedAt) < Self.recheckInterval { return true }
+            dirty = false
+            checkedAt = Date()
+            return false
+        }
+        if skip { return }
+        do {
+            for kind in [Kind.achievement, .demand] { try await refresh(kind, on: db) }
+        } catch {
+            markDirty()
+            throw error
+        }
     }
 
     private func refresh(_ kind: Kind, on db: any Database) async throws {

@@ -81,6 +81,7 @@ struct AchievementController {
             let me = try req.requireUser()
             let a = try await ListingStore(db: req.db).saveAchievement(try Self.parse(input.values), existing: nil, organizationID: org.id!,
                                                                        brokerID: me.role == .broker ? me.id : nil, actor: req.actor)
+            req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/achievements/\(a.id!.uuidString)", redirectType: .normal)
         } catch let e as ValidationErrors {
@@ -108,6 +109,7 @@ struct AchievementController {
         let input = try InputReader(req, allowed: Set(AchievementDraft.fieldNames))
         do {
             _ = try await ListingStore(db: req.db).saveAchievement(try Self.parse(input.values), existing: a, organizationID: a.organizationID, brokerID: nil, actor: req.actor)
+            req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/achievements/\(a.id!.uuidString)", redirectType: .normal)
         } catch let e as ValidationErrors {

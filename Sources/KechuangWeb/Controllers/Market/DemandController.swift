@@ -69,6 +69,7 @@ struct DemandController {
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
             let d = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values), existing: nil, organizationID: org.id!, actor: req.actor)
+            req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
         } catch let e as ValidationErrors {
@@ -95,6 +96,7 @@ struct DemandController {
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
             _ = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values), existing: d, organizationID: d.organizationID, actor: req.actor)
+            req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
         } catch let e as ValidationErrors {

@@ -17,6 +17,7 @@ enum ListingMoves {
         let note = v.text("note", input["note"], max: 500, required: action == .reject) ?? ""
         try v.throwIfAny()
         try await ListingStore(db: req.db).move(l, action, owner: owner, staff: staff, note: note, base: try req.services.rules.require(), actor: req.actor)
+        req.marketCatalog.markDirty()
         req.flash("flash_listing_\(action.rawValue)")
         return req.redirect(to: staff && !owner ? "/market/review" : page, redirectType: .normal)
     }
