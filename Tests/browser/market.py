@@ -50,6 +50,11 @@ def text():
     return driver.find_element(By.TAG_NAME, "body").text
 
 
+def wait_for_page(prefix):
+    """Waits until the browser has left the form (".../new") for a page under `prefix`."""
+    wait.until(lambda d: prefix in d.current_url and not d.current_url.rstrip("/").endswith("/new"))
+
+
 def fill(field_id, value):
     el = driver.find_element(By.ID, field_id)
     if el.tag_name == "select":
@@ -83,7 +88,7 @@ try:
     driver.execute_script(f"document.getElementById('deadline').value = '{deadline}'")
     fill("min_trl", "6")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait.until(EC.url_contains("/market/demands/"))
+    wait_for_page("/market/demands/")
     demand_url = driver.current_url
     driver.find_element(By.XPATH, "//button[text()='提交审核']").click()
     check("a demand posted through the form is submitted for review", "待审核" in text(), text())
@@ -92,7 +97,7 @@ try:
     driver.get(base + "/market/review")
     driver.find_element(By.LINK_TEXT, "矿区重卡换电站智能调度").click()
     driver.find_element(By.XPATH, "//button[text()='审核通过并发布']").click()
-    wait.until(EC.url_contains("/market/review"))
+    wait.until(lambda d: d.current_url.rstrip("/").endswith("/market/review"))
     driver.get(demand_url)
     check("the reviewer publishes it", "已发布" in text(), text())
     driver.save_screenshot(os.path.join(out, "m3-published.png"))
@@ -110,7 +115,7 @@ try:
     fill("technical_income", "450000")
     driver.execute_script(f"document.getElementById('signed_on').value = '{datetime.date.today().isoformat()}'")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    wait.until(EC.url_contains("/market/contracts/"))
+    wait_for_page("/market/contracts/")
     body = text()
     check("the institution registers a contract and sees the engine's transaction subsidy", "登记编号" in body and "技术交易补助" in body, body)
     driver.save_screenshot(os.path.join(out, "m4-contract.png"))
