@@ -55,6 +55,15 @@ def wait_for_page(prefix):
     wait.until(lambda d: prefix in d.current_url and not d.current_url.rstrip("/").endswith("/new"))
 
 
+def shows(words):
+    """Waits (up to 15 s) for the page to contain `words` after a click; False when it never does."""
+    try:
+        wait.until(lambda d: words in d.find_element(By.TAG_NAME, "body").text)
+        return True
+    except Exception:
+        return False
+
+
 def fill(field_id, value):
     el = driver.find_element(By.ID, field_id)
     if el.tag_name == "select":
@@ -91,7 +100,7 @@ try:
     wait_for_page("/market/demands/")
     demand_url = driver.current_url
     driver.find_element(By.XPATH, "//button[text()='提交审核']").click()
-    check("a demand posted through the form is submitted for review", "待审核" in text(), text())
+    check("a demand posted through the form is submitted for review", shows("待审核"), text())
 
     sign_in("reviewer")
     driver.get(base + "/market/review")
@@ -99,7 +108,7 @@ try:
     driver.find_element(By.XPATH, "//button[text()='审核通过并发布']").click()
     wait.until(lambda d: d.current_url.rstrip("/").endswith("/market/review"))
     driver.get(demand_url)
-    check("the reviewer publishes it", "已发布" in text(), text())
+    check("the reviewer publishes it", shows("已发布"), text())
     driver.save_screenshot(os.path.join(out, "m3-published.png"))
 
     sign_in("institution")
