@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 
 /// Small helpers for the few places that need SQL beyond Fluent's schema builder.
@@ -10,6 +11,16 @@ public enum StoreSQL {
 
     public static func isPostgres(_ database: any Database) -> Bool {
         (database as? any SQLDatabase)?.dialect.name == "postgresql"
+    }
+
+    /// Row count and latest `updated_at` of a table: what the in-memory catalogues compare to know whether to reload.
+    public struct ChangeStamp: Decodable, Equatable, Sendable {
+        public let n: Int
+        public let latest: Date?
+    }
+
+    public static func changeStamp(_ database: any Database, table: String) async throws -> ChangeStamp? {
+        try await sql(database).raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest FROM \(unsafeRaw: table)").first(decoding: ChangeStamp.self)
     }
 
     public static func createIndex(on database: any Database, name: String, table: String, columns: [String]) async throws {

@@ -13,99 +13,61 @@ import json
 import re
 import sys
 import urllib.parse
-import urllib.request
 
 import icalendar
 import openpyxl
 
-base = sys.argv[1].rstrip("/")
-passed = failed = 0
+from checks import Checks
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok   {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name} {str(detail)[:400]}")
-
-
-def call(method, path, body=None, token=None, form=False):
-    data = None
-    req = urllib.request.Request(base + path, method=method)
-    if body is not None:
-        data = urllib.parse.urlencode(body).encode() if form else json.dumps(body).encode()
-        req.add_header("Content-Type", "application/x-www-form-urlencoded" if form else "application/json")
-    if token:
-        req.add_header("Authorization", "Bearer " + token)
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(req, data=data, timeout=30) as r:
-            return r.status, r.read(), r.headers
-    except urllib.error.HTTPError as e:
-        return e.code, e.read(), e.headers
-
-
-def token(user):
-    return json.loads(call("POST", "/api/v1/tokens", {"username": user, "password": "Demo@2026"})[1])["token"]
-
+c = Checks(sys.argv[1])
 
 try:
-    ent, inst, rev = token("enterprise"), token("institution"), token("reviewer")
-    _, body, _ = call("GET", "/api/v1/instruments?q=" + urllib.parse.quote("X射线衍射"))
+    ent, inst, rev = c.token("enterprise"), c.token("institution"), c.token("reviewer")
+    _, body, _ = c.call("GET", "/api/v1/instruments?q=" + urllib.parse.quote("X射线衍射"))
     xrd = json.loads(body)["items"][0]["id"]
     bj = datetime.timezone(datetime.timedelta(hours=8))
     day = datetime.date.today() + datetime.timedelta(days=3)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
     start = datetime.datetime(day.year, day.month, day.day, 13, 0, tzinfo=bj)
-    status, body, _ = call("POST", f"/api/v1/instruments/{xrd}/bookings",
+    status, body, _ = c.call("POST", f"/api/v1/instruments/{xrd}/bookings",
                            {"start": start.isoformat(), "end": (start + datetime.timedelta(hours=2)).isoformat(), "note": "晶体结构, 测试; 备注"}, ent)
-    check("a booking is made through the API", status == 201, body)
+    c.check("a booking is made through the API", status == 201, body)
 
-    status, body, headers = call("GET", f"/instruments/{xrd}/calendar.ics")
+    status, body, headers = c.call("GET", f"/instruments/{xrd}/calendar.ics")
     cal = icalendar.Calendar.from_ical(body)
     events = [e for e in cal.walk("VEVENT")]
     starts = [e.decoded("DTSTART") for e in events]
-    check("the instrument feed parses with icalendar and holds the booking at 05:00 UTC",
+    c.check("the instrument feed parses with icalendar and holds the booking at 05:00 UTC",
           headers.get("Content-Type", "").startswith("text/calendar") and start.astimezone(datetime.timezone.utc) in starts, starts[:5])
-    check("the public feed names no user and carries no note", b"enterprise" not in body and "晶体结构".encode() not in body, body[:300])
+    c.check("the public feed names no user and carries no note", b"enterprise" not in body and "晶体结构".encode() not in body, body[:300])
 
-    call("POST", "/bookings/calendar", {}, ent, form=True)
-    _, page, _ = call("GET", "/bookings", token=ent)
+    c.call("POST", "/bookings/calendar", {}, ent, form=True)
+    _, page, _ = c.call("GET", "/bookings", token=ent)
     m = re.search(rb"/calendar/([A-Za-z0-9_-]+)\.ics", page)
-    status, body, _ = call("GET", f"/calendar/{m.group(1).decode()}.ics") if m else (0, b"", {})
+    status, body, _ = c.call("GET", f"/calendar/{m.group(1).decode()}.ics") if m else (0, b"", {})
     mine = icalendar.Calendar.from_ical(body) if status == 200 else None
     notes = [str(e.get("DESCRIPTION")) for e in mine.walk("VEVENT")] if mine else []
-    check("the secret personal feed parses and carries the note with its comma and semicolon unescaped",
+    c.check("the secret personal feed parses and carries the note with its comma and semicolon unescaped",
           any("晶体结构, 测试; 备注" in n for n in notes), notes[:3])
 
-    _, page, _ = call("GET", "/instruments/statements", token=inst)
+    _, page, _ = c.call("GET", "/instruments/statements", token=inst)
     links = re.findall(rb'href="(/instruments/statements/[0-9A-F-]+\?owner=[0-9A-F-]+&(?:amp;)?month=[0-9-]+)"', page)
-    check("the owner's statement summary lists client organisations", len(links) > 0, page[:200])
+    c.check("the owner's statement summary lists client organisations", len(links) > 0, page[:200])
     if links:
         path = links[0].decode().replace("&amp;", "&") + "&format=xlsx"
-        status, body, headers = call("GET", path, token=inst)
+        status, body, headers = c.call("GET", path, token=inst)
         wb = openpyxl.load_workbook(io.BytesIO(body))
         rows = list(wb.active.iter_rows(values_only=True))
         fees = [decimal.Decimal(str(r[6])) for r in rows[1:-1]]
         total = decimal.Decimal(str(rows[-1][6]))
-        check("the statement XLSX opens in openpyxl and its lines add up to its total exactly",
+        c.check("the statement XLSX opens in openpyxl and its lines add up to its total exactly",
               len(fees) > 0 and sum(fees) == total and all(f == f.quantize(decimal.Decimal("0.01")) for f in fees), (len(fees), sum(fees), total))
 
-    status, body, _ = call("GET", "/instruments/evaluation.xlsx", token=rev)
+    status, body, _ = c.call("GET", "/instruments/evaluation.xlsx", token=rev)
     wb = openpyxl.load_workbook(io.BytesIO(body))
     rows = list(wb.active.iter_rows(values_only=True))
-    check("the evaluation workbook ranks the units with their grades", status == 200 and len(rows) >= 4 and rows[1][0] == 1 and rows[0][1] == "管理单位", rows[:2])
+    c.check("the evaluation workbook ranks the units with their grades", status == 200 and len(rows) >= 4 and rows[1][0] == 1 and rows[0][1] == "管理单位", rows[:2])
 except Exception as e:  # report, do not hide
-    check("instrument formats ran to the end", False, repr(e))
-
-print(f"instrument-formats: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+    c.finish("instrument-formats", e)
+c.finish("instrument-formats")

@@ -51,3 +51,45 @@ public struct Validator: Sendable {
         if !errors.isEmpty { throw ValidationErrors(errors) }
     }
 }
+
+extension Validator {
+    /// A whole number in `range`, named by `field` when it is not.
+    public mutating func integer(_ field: String, _ raw: String?, _ range: ClosedRange<Int>) -> Int? {
+        guard let n = Int((raw ?? "").trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            add(.invalid(field, "field.range", ["min": String(range.lowerBound), "max": String(range.upperBound)]))
+            return nil
+        }
+        return n
+    }
+
+    /// An amount of yuan exact to the fen; `positive` refuses zero.
+    public mutating func money(_ field: String, _ raw: String?, positive: Bool = false, required: Bool = true) -> Money? {
+        let s = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        if s.isEmpty {
+            if required { add(.invalid(field, "field.required")) }
+            return nil
+        }
+        guard let m = Money(yuanString: s) else { add(.invalid(field, "money.not_fen")); return nil }
+        if m.fen < 0 { add(.invalid(field, "money.negative")); return nil }
+        if positive && m.fen == 0 { add(.invalid(field, "money.not_positive")); return nil }
+        return m
+    }
+
+    /// A calendar date "YYYY-MM-DD".
+    public mutating func day(_ field: String, _ raw: String?) -> Day? {
+        guard let d = Day((raw ?? "").trimmingCharacters(in: .whitespaces)) else { add(.invalid(field, "field.date")); return nil }
+        return d
+    }
+
+    /// A comma-separated list of choices, at least one.
+    public mutating func choices<T: RawRepresentable & Equatable>(_ field: String, _ raw: String?, as type: T.Type) -> [T] where T.RawValue == String {
+        let parts = (raw ?? "").replacingOccurrences(of: "，", with: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var out: [T] = []
+        for p in parts {
+            guard let x = T(rawValue: p) else { add(.invalid(field, "field.not_allowed", ["value": String(p.prefix(40))])); return [] }
+            if !out.contains(x) { out.append(x) }
+        }
+        if out.isEmpty { add(.invalid(field, "field.required")) }
+        return out
+    }
+}

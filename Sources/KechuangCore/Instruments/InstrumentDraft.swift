@@ -63,9 +63,9 @@ public struct InstrumentDraft: Sendable, Equatable {
         d.assetNumber = v.text("asset_number", f["asset_number"], max: 50, required: false) ?? ""
         let code = (f["class_code"] ?? "").trimmingCharacters(in: .whitespaces)
         if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) { d.classCode = code } else { v.add(.invalid("class_code", "instrument.class_code")) }
-        d.originalValue = money("original_value", f["original_value"], &v, positive: true)
+        d.originalValue = v.money("original_value", f["original_value"], positive: true) ?? .zero
         if let s = v.choice("funding_source", f["funding_source"], as: FundingSource.self) { d.fundingSource = s }
-        if let share = Self.share(f["fiscal_share"]) { d.fiscalShare = share } else { v.add(.invalid("fiscal_share", "instrument.fiscal_share")) }
+        if let share = Self.fiscalShare(f["fiscal_share"]) { d.fiscalShare = share } else { v.add(.invalid("fiscal_share", "instrument.fiscal_share")) }
         let date = (f["purchase_date"] ?? "").trimmingCharacters(in: .whitespaces)
         if let day = Day(date), date <= today { d.purchaseDate = day.description } else { v.add(.invalid("purchase_date", "instrument.purchase_date")) }
         if let b = Banner(codeOrName: f["banner"] ?? "") { d.banner = b } else { v.add(.invalid("banner", "field.not_allowed", ["value": String((f["banner"] ?? "").prefix(40))])) }
@@ -75,9 +75,9 @@ public struct InstrumentDraft: Sendable, Equatable {
         d.applicationFields = v.text("application_fields", f["application_fields"], max: 500) ?? ""
         d.sampleRequirements = v.text("sample_requirements", f["sample_requirements"], max: 1000, required: false) ?? ""
         d.serviceModes = modes(f["service_modes"], &v)
-        d.feeUnitMinutes = integer("fee_unit_minutes", f["fee_unit_minutes"], 1...1440, &v) ?? 60
-        d.feeInternal = money("fee_internal", f["fee_internal"], &v, positive: false)
-        d.feeExternal = money("fee_external", f["fee_external"], &v, positive: false)
+        d.feeUnitMinutes = v.integer("fee_unit_minutes", f["fee_unit_minutes"], 1...1440) ?? 60
+        d.feeInternal = v.money("fee_internal", f["fee_internal"]) ?? .zero
+        d.feeExternal = v.money("fee_external", f["fee_external"]) ?? .zero
         d.contactName = v.text("contact_name", f["contact_name"], max: 50) ?? ""
         let phone = (f["contact_phone"] ?? "").trimmingCharacters(in: .whitespaces)
         if phone.count >= 7, phone.count <= 20, phone.allSatisfy({ $0.isASCII && ($0.isNumber || "-+ ()".contains($0)) }) { d.contactPhone = phone }
@@ -85,12 +85,12 @@ public struct InstrumentDraft: Sendable, Equatable {
         if let s = v.choice("status", f["status"], as: InstrumentStatus.self) { d.status = s }
         if let s = v.choice("share_mode", f["share_mode"], as: ShareMode.self) { d.shareMode = s }
         if let h = OpeningHours.parse(f["opening_hours"] ?? "") { d.openingHours = h } else { v.add(.invalid("opening_hours", "instrument.opening_hours")) }
-        d.minMinutes = integer("min_minutes", f["min_minutes"], 5...1440, &v) ?? 30
-        d.maxMinutes = integer("max_minutes", f["max_minutes"], 5...1440, &v) ?? 480
+        d.minMinutes = v.integer("min_minutes", f["min_minutes"], 5...1440) ?? 30
+        d.maxMinutes = v.integer("max_minutes", f["max_minutes"], 5...1440) ?? 480
         if d.maxMinutes < d.minMinutes { v.add(.invalid("max_minutes", "instrument.max_below_min")) }
-        d.bufferMinutes = integer("buffer_minutes", f["buffer_minutes"], 0...240, &v) ?? 0
-        d.maxDaysAhead = integer("max_days_ahead", f["max_days_ahead"], 1...365, &v) ?? 60
-        d.cancelHours = integer("cancel_hours", f["cancel_hours"], 0...336, &v) ?? 24
+        d.bufferMinutes = v.integer("buffer_minutes", f["buffer_minutes"], 0...240) ?? 0
+        d.maxDaysAhead = v.integer("max_days_ahead", f["max_days_ahead"], 1...365) ?? 60
+        d.cancelHours = v.integer("cancel_hours", f["cancel_hours"], 0...336) ?? 24
         switch (f["approval_required"] ?? "").trimmingCharacters(in: .whitespaces).lowercased() {
         case "true", "1", "是", "yes": d.approvalRequired = true
         case "false", "0", "否", "no", "": d.approvalRequired = false
@@ -114,14 +114,8 @@ public struct InstrumentDraft: Sendable, Equatable {
          "approval_required": approvalRequired ? "true" : "false", "qualification": qualification]
     }
 
-    /// A positive amount exact to the fen (for forms outside the registry).
-    public static func checkedMoney(_ field: String, _ raw: String?, _ v: inout Validator) -> Money { money(field, raw, &v, positive: true) }
-
-    /// A fiscal share typed as "1", "0.8" or "80%".
-    public static func checkedShare(_ raw: String?) -> String? { share(raw) }
-
-    /// "1", "0.8" or "80%" → a decimal string in 0…1 with at most four decimals.
-    static func share(_ raw: String?) -> String? {
+    /// "1", "0.8" or "80%" → a decimal string in 0…1 with at most four decimals (nil when it is none of these).
+    public static func fiscalShare(_ raw: String?) -> String? {
         var s = (raw ?? "").trimmingCharacters(in: .whitespaces)
         var percent = false
         if s.hasSuffix("%") { percent = true; s.removeLast() }
@@ -129,22 +123,6 @@ public struct InstrumentDraft: Sendable, Equatable {
         let value = percent ? (try? Fixed.divide(x, Fixed(100), scale: 6)) : x
         guard let value, value <= Fixed(1) else { return nil }
         return value.description
-    }
-
-    static func money(_ field: String, _ raw: String?, _ v: inout Validator, positive: Bool) -> Money {
-        let s = (raw ?? "").trimmingCharacters(in: .whitespaces)
-        if s.isEmpty { v.add(.invalid(field, "field.required")); return .zero }
-        guard let m = Money(yuanString: s) else { v.add(.invalid(field, "money.not_fen")); return .zero }
-        if m.fen < 0 || (positive && m.fen == 0) { v.add(.invalid(field, positive ? "money.not_positive" : "money.negative")); return .zero }
-        return m
-    }
-
-    static func integer(_ field: String, _ raw: String?, _ range: ClosedRange<Int>, _ v: inout Validator) -> Int? {
-        guard let n = Int((raw ?? "").trimmingCharacters(in: .whitespaces)), range.contains(n) else {
-            v.add(.invalid(field, "field.range", ["min": String(range.lowerBound), "max": String(range.upperBound)]))
-            return nil
-        }
-        return n
     }
 
     static func modes(_ raw: String?, _ v: inout Validator) -> [ServiceMode] {

@@ -150,6 +150,4 @@ public struct BigramIndex<ID: Hashable & Sendable>: Sendable {
         return log(1 + (Double(count) - Double(n) + 0.5) / (Double(n) + 0.5))
     }
 
-    /// The distinct tokens of a document (for explaining matches and for similarity).
-    public func tokens(of id: ID) -> [String] { slot[id].map { docTerms[Int($0)].map { termText[Int($0)] } } ?? [] }
 }

@@ -34,12 +34,6 @@ extension Request {
         return try await accounts.organizations(of: me.id).filter { $0.kind != .department }
     }
 
-    /// The first organisation the user belongs to (bookings and usage are billed to it).
-    func userOrganizationID() async throws -> UUID? {
-        guard let me = currentUser else { return nil }
-        return try await accounts.organizations(of: me.id).first?.id
-    }
-
     /// Reads a Beijing date ("2026-12-01") and clock time ("09:30") as an instant.
     static func beijing(date: String?, time: String?, dateField: String, timeField: String) throws(ValidationErrors) -> Date {
         let d = (date ?? "").trimmingCharacters(in: .whitespaces), t = (time ?? "").trimmingCharacters(in: .whitespaces)

@@ -50,9 +50,7 @@ final class InstrumentCatalog: @unchecked Sendable {
     private let refreshGate = AsyncMutex()
 
     func refresh(on db: any Database) async throws {
-        let sql = try StoreSQL.sql(db)
-        struct Stamp: Decodable { let n: Int; let latest: Date? }
-        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest FROM instruments").first(decoding: Stamp.self)
+        let stamp = try await StoreSQL.changeStamp(db, table: "instruments")
         let (known, since) = lock.withLock { (count, latest) }
         if let stamp, stamp.n == known, stamp.latest == since { return }
         try await refreshGate.run {
@@ -114,6 +112,4 @@ final class InstrumentCatalog: @unchecked Sendable {
             return (result.total, result.hits.compactMap { h in entries[h.id].map { Hit(entry: $0, matched: h.matched) } })
         }
     }
-
-    func entry(_ id: UUID) -> Entry? { lock.withLock { entries[id] } }
 }

@@ -48,9 +48,8 @@ final class MarketCatalog: @unchecked Sendable {
     }
 
     private func refresh(_ kind: Kind, on db: any Database) async throws {
-        struct Stamp: Decodable { let n: Int; let latest: Date? }
         let table = kind == .achievement ? "achievements" : "demands"
-        let stamp = try await StoreSQL.sql(db).raw("SELECT COUNT(*) AS n, MAX(updated_at) AS latest FROM \(unsafeRaw: table)").first(decoding: Stamp.self)
+        let stamp = try await StoreSQL.changeStamp(db, table: table)
         let current = stamp.map { ($0.n, $0.latest) }
         if let known = lock.withLock({ stamps[kind] }), let current, known.0 == current.0, known.1 == current.1 { return }
         try await gate.run {

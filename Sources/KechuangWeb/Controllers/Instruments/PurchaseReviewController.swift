@@ -119,9 +119,9 @@ struct PurchaseReviewController {
             let code = (input["class_code"] ?? "").trimmingCharacters(in: .whitespaces)
             if !(code.count == 6 && code.allSatisfy { $0.isASCII && $0.isNumber }) { v.add(.invalid("class_code", "instrument.class_code")) }
             let specs = v.text("key_specs", input["key_specs"], max: 2000) ?? ""
-            let budget = InstrumentDraft.checkedMoney("budget", input["budget"], &v)
+            let budget = v.money("budget", input["budget"], positive: true) ?? .zero
             let source = v.choice("funding_source", input["funding_source"], as: FundingSource.self)
-            let share = InstrumentDraft.checkedShare(input["fiscal_share"])
+            let share = InstrumentDraft.fiscalShare(input["fiscal_share"])
             if share == nil { v.add(.invalid("fiscal_share", "instrument.fiscal_share")) }
             let justification = v.text("justification", input["justification"], min: 10, max: 4000) ?? ""
             try v.throwIfAny()
