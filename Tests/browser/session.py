@@ -50,8 +50,15 @@ class Session:
 
     def shows(self, words):
         """Waits (up to 15 s) for the page to contain `words` after a click; False when it never does."""
+        def present(d):
+            # While the next page loads the old body goes stale; that is "not yet", not a failure.
+            try:
+                return words in d.find_element(By.TAG_NAME, "body").text
+            except Exception:
+                return False
+
         try:
-            self.wait.until(lambda d: words in d.find_element(By.TAG_NAME, "body").text)
+            self.wait.until(present)
             return True
         except Exception:
             return False
