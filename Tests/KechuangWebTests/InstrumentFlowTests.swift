@@ -229,7 +229,8 @@ struct InstrumentFlowTests {
             let (s, e) = BookingTests.slot(daysAhead: 1, hour: 9, minutes: 120)
             #expect(try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: token, body: #"{"start":"\#(s)","end":"\#(e)"}"#).status == .created)
             let booking = try #require(try await Self.bookings(app, i).first)
-            booking.startAt = Date().addingTimeInterval(-3 * 86400)
+            // 09:00 Beijing three days ago, so that start + 5 h stays on the same day whatever the time of the run.
+            booking.startAt = ChinaTime.startOfDay(Date().addingTimeInterval(-3 * 86400)).addingTimeInterval(9 * 3600)
             booking.endAt = booking.startAt.addingTimeInterval(7200)
             booking.blockedUntil = booking.endAt
             try await booking.update(on: app.db)
