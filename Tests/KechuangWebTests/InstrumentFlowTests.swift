@@ -328,8 +328,12 @@ struct InstrumentFlowTests {
             }
             let store = WaitlistStore(db: app.db)
             let first = try await store.join(instrument: i, userID: byName["talent"]!, slot: slot, actor: actor)
-            try await Task.sleep(for: .milliseconds(10))
             let second = try await store.join(instrument: i, userID: byName["broker"]!, slot: slot, actor: actor)
+            // Joined a minute apart (set, not slept: the order must not depend on the clock's resolution).
+            if let earlier = try await WaitlistRecord.find(first.id, on: app.db) {
+                earlier.createdAt = Date().addingTimeInterval(-60)
+                try await earlier.update(on: app.db)
+            }
             try await BookingStore(db: app.db).cancel(held, actor: actor)
             #expect(try await WaitlistRecord.find(first.id, on: app.db)?.status == "offered")
             #expect(try await WaitlistRecord.find(second.id, on: app.db)?.status == "waiting")
