@@ -145,6 +145,7 @@ struct MarketFlowTests {
             let inst = Browser(app)
             try await inst.signIn("institution")
             try await inst.get("/market/contracts/new")
+            // Registration year, not signing year: on 1 January a contract signed three days ago counts in the new year.
             let year = String(ChinaTime.dateString(Date()).prefix(4))
             let form = ["contract_number": "KBS-2026-001", "title": "电解槽电极技术许可", "type": "license", "field": "hydrogen", "seller_region": "150603",
                         "buyer_name": "鄂尔多斯市康巴什氢能科技有限公司", "buyer_region": "150603", "total": "1200000.00", "technical_income": "1000000", "signed_on": Self.day(-3)]

@@ -19,11 +19,13 @@ public struct ContractStore: Sendable {
         let registrationNumber: String, contractNumber: String, seller: String, buyer: String, total: String, technicalIncome: String, signedOn: String
     }
 
-    public func register(_ d: ContractDraft, links: Links, base: RuleBase, actor: Actor) async throws -> TechContractRecord {
+    public func register(_ d: ContractDraft, links: Links, base: RuleBase, actor: Actor, now: Date = Date()) async throws -> TechContractRecord {
         if try await TechContractRecord.query(on: db).filter(\.$sellerName == d.sellerName).filter(\.$contractNumber == d.contractNumber).count() > 0 {
             throw DomainError(.conflict, code: "contract.duplicate", arguments: ["number": d.contractNumber], field: "contract_number")
         }
-        let year = d.signedOn.yyyymmdd / 10000
+        // Registration numbers run per registration year: a contract signed in December and registered in January
+        // takes the new year's number, as the registration offices issue them.
+        let year = ChinaTime.civil(now).year
         // The serial is the next free one for the year; a concurrent registration that took it makes the insert fail
         // on the unique registration number, and the next attempt takes the following serial.
         for attempt in 0..<5 {
@@ -62,9 +64,9 @@ public struct ContractStore: Sendable {
         throw DomainError(.conflict, code: "contract.duplicate", arguments: ["number": d.contractNumber], field: "contract_number")
     }
 
-    /// Technical income of the year in fen: contracts sold from Ordos (技术输出) and bought into Ordos (吸纳技术).
+    /// Technical income registered in the year, in fen: contracts sold from Ordos (技术输出) and bought into Ordos (吸纳技术).
     public func turnover(year: Int) async throws -> (output: Int64, absorbed: Int64, contracts: Int) {
-        let rows = try await TechContractRecord.query(on: db).filter(\.$signedOn >= "\(year)-01-01").filter(\.$signedOn <= "\(year)-12-31").all()
+        let rows = try await TechContractRecord.registered(in: year, on: db).all()
         return (rows.filter { ContractDraft.isOrdos($0.sellerRegion) }.reduce(0) { $0 + $1.technicalIncomeFen },
                 rows.filter { ContractDraft.isOrdos($0.buyerRegion) }.reduce(0) { $0 + $1.technicalIncomeFen }, rows.count)
     }

@@ -151,6 +151,15 @@ public final class TechContractRecord: Model, @unchecked Sendable {
     @Field(key: "registered_by") public var registeredBy: UUID
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     public init() {}
+
+    /// The year of registration (Beijing), which opens the registration number. Technology-market statistics and the
+    /// art. 12 subsidy count a contract in the year it was registered (认定登记), not the year it was signed.
+    public var registrationYear: Int? { Int(registrationNumber.prefix(4)) }
+
+    /// Contracts registered in `year`, by the registration number's prefix (indexed, unique).
+    public static func registered(in year: Int, on db: any Database) -> QueryBuilder<TechContractRecord> {
+        query(on: db).filter(\.$registrationNumber >= "\(year)").filter(\.$registrationNumber < "\(year + 1)")
+    }
 }
 
 public final class BrokerProfileRecord: Model, @unchecked Sendable {

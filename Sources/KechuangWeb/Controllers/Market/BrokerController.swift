@@ -70,9 +70,9 @@ struct BrokerController {
         let matches = try await MarketMatchRecord.query(on: req.db).filter(\.$brokerID == p.userID).all()
         let demandTitles = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ matches.map(\.demandID)).all().map { ($0.id!, $0.title) }, uniquingKeysWith: { a, _ in a })
         let contracts = try await TechContractRecord.query(on: req.db).filter(\.$brokerID == p.userID).sort(\.$signedOn, .descending).all()
-        let year = String(ChinaTime.dateString(Date()).prefix(4))
-        // Attribution counts contracts of this year whose buyer is in Ordos: results that "landed" (art. 14).
-        let landed = contracts.filter { $0.signedOn.hasPrefix(year) && ContractDraft.isOrdos($0.buyerRegion) }.reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
+        let year = ChinaTime.civil(Date()).year
+        // Attribution counts contracts registered this year whose buyer is in Ordos: results that "landed" (art. 14).
+        let landed = contracts.filter { $0.registrationYear == year && ContractDraft.isOrdos($0.buyerRegion) }.reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
         let report = MatchReport.run(base: try req.services.rules.require(), entity: .broker, date: Day(ChinaTime.dateString(Date()))!,
                                      inputs: ["facilitated_tech_income": .num(.fen(landed))]).only("broker_facilitation_reward")
         var reward: String?
@@ -83,7 +83,7 @@ struct BrokerController {
             name: u.displayName, organization: p.organization, certificate: p.certificate, fields: fieldsText(p.fields, req), bio: p.bio,
             matches: matches.map { "\(demandTitles[$0.demandID] ?? "") · \(req.t("match_status_\($0.status)"))" },
             contracts: contracts.map { "\($0.registrationNumber) · \($0.title) · \(Money(fen: $0.technicalIncomeFen).display)" },
-            facilitated: Money(fen: landed).display, reward: reward, rewardNote: req.t("broker_reward_note", ["year": year])))
+            facilitated: Money(fen: landed).display, reward: reward, rewardNote: req.t("broker_reward_note", ["year": String(year)])))
     }
 
     @Sendable func editForm(req: Request) async throws -> View {

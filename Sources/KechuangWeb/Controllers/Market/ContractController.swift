@@ -141,15 +141,15 @@ struct ContractController {
         var subsidy: String?
         var note = ""
         if let seller = c.sellerOrgID, let org = try await OrganizationRecord.find(seller, on: req.db), let kind = org.kind.entityKind {
-            // The art. 12 subsidy is computed on the seller's registered technical income of the contract's year.
-            let year = String(c.signedOn.prefix(4))
-            let income = try await TechContractRecord.query(on: req.db).filter(\.$sellerOrgID == seller).filter(\.$signedOn >= "\(year)-01-01")
-                .filter(\.$signedOn <= "\(year)-12-31").all().reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
+            // The art. 12 subsidy is computed on the seller's technical income registered in the contract's registration year.
+            let year = c.registrationYear ?? ChinaTime.civil(Date()).year
+            let income = try await TechContractRecord.registered(in: year, on: req.db).filter(\.$sellerOrgID == seller).all()
+                .reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
             let report = MatchReport.run(base: try req.services.rules.require(), entity: kind, date: Day("\(year)-12-31")!,
                                          inputs: ["tech_contract_income": .num(.fen(income))]).only("tech_transaction_subsidy")
             if let item = report.items.first, item.outcome.status == .eligible, let fen = try? item.outcome.amount?.fen() {
                 subsidy = Money(fen: fen).display
-                note = req.t("contract_subsidy_note", ["year": year, "income": Money(fen: income).display]) + (item.trace.provisional ? " " + req.t("provisional_mark") : "")
+                note = req.t("contract_subsidy_note", ["year": String(year), "income": Money(fen: income).display]) + (item.trace.provisional ? " " + req.t("provisional_mark") : "")
             }
         }
         let achievement = try await c.achievementID.asyncMap { try await AchievementRecord.find($0, on: req.db)?.title } ?? nil

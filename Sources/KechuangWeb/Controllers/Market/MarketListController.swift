@@ -80,11 +80,10 @@ struct MarketListController {
         let banners = Banner.allCases.map { b in Count(key: b.code, label: req.lang == .zh ? b.nameZh : b.nameEn, achievements: a.banners[b.code] ?? 0, demands: d.banners[b.code] ?? 0) }
         let latestA = req.marketCatalog.search(.achievement, .init(), limit: 6).hits.map { row($0.0, matched: [], detail: "TRL \($0.0.trl)", req: req) }
         let latestD = req.marketCatalog.search(.demand, .init(), limit: 6).hits.map { row($0.0, matched: [], detail: "", req: req) }
-        let year = String(ChinaTime.dateString(Date()).prefix(4))
         return try await req.page("market/index", titleKey: "market_title", content: Showcase(
             fields: fields, banners: banners, achievements: latestA, demands: latestD,
             openChallenges: try await ChallengeRecord.query(on: req.db).filter(\.$state == ChallengeState.open.rawValue).count(),
-            contractsThisYear: try await TechContractRecord.query(on: req.db).filter(\.$signedOn >= "\(year)-01-01").count(), signedIn: req.currentUser != nil))
+            contractsThisYear: try await TechContractRecord.registered(in: ChinaTime.civil(Date()).year, on: req.db).count(), signedIn: req.currentUser != nil))
     }
 
     func list(_ req: Request, kind: MarketCatalog.Kind) async throws -> Response {

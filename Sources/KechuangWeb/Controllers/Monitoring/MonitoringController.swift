@@ -44,7 +44,7 @@ struct MonitoringController {
         case "tech_market_turnover":
             // Registered contracts decide a year when there are any; otherwise organisations' declared income does.
             let contracts = try await TechContractRecord.query(on: req.db).all().compactMap { c in
-                Int(c.signedOn.prefix(4)).map { (year: $0, sellerInOrdos: ContractDraft.isOrdos(c.sellerRegion), buyerInOrdos: ContractDraft.isOrdos(c.buyerRegion),
+                c.registrationYear.map { (year: $0, sellerInOrdos: ContractDraft.isOrdos(c.sellerRegion), buyerInOrdos: ContractDraft.isOrdos(c.buyerRegion),
                                                  incomeFen: c.technicalIncomeFen) }
             }
             let fromContracts = PlatformComputations.techMarketFromContracts(contracts)
