@@ -165,6 +165,15 @@ struct MarketFlowTests {
             let bad = try await json(app, .POST, "/api/v1/market/contracts", token: token, body: #"{"contract_number":"X-1","total":"abc"}"#)
             #expect(bad.status == .badRequest || bad.status == .unprocessableEntity)
             #expect(try await TechContractRecord.query(on: app.db).count() == 1)
+            // The list filters by text, registration year, type, field and Ordos side; bad filters name the parameter.
+            #expect(try await inst.get("/market/contracts?q=电解槽&year=\(year)&type=license&field=hydrogen&side=output").body.string.contains(c.registrationNumber))
+            #expect(try await inst.get("/market/contracts?type=development").body.string.contains(c.registrationNumber) == false)
+            #expect(try await inst.get("/market/contracts?year=\(Int(year)! - 1)").body.string.contains(c.registrationNumber) == false)
+            let filtered = try await inst.get("/market/contracts?side=absorbed&format=csv")
+            #expect(filtered.body.string.contains(c.contractNumber)) // the buyer is in Ordos too
+            for bad in ["type=bogus", "side=both", "year=19", "field=astrology"] {
+                #expect(try await inst.get("/market/contracts?\(bad)").status.code / 100 == 4, "\(bad)")
+            }
             // The turnover indicator reads registered contracts (output) and the page shows the policy engine's subsidy.
             let computed = try await MonitoringController.computed(req: Request(application: app, on: app.eventLoopGroup.next()), key: "tech_market_turnover")
             #expect(computed.contains { $0.year == Int(year)! && $0.value == Decimal(string: "0.01")! })

@@ -14,6 +14,52 @@ struct ContractController {
         let year: String
         let output: String
         let absorbed: String
+        let filters: [String: String]
+        let exportQuery: String
+        let types: [RegistrationController.Option]
+        let fields: [RegistrationController.Option]
+    }
+
+    /// List filters: text in the numbers, title or parties; registration year; type; field; Ordos side.
+    struct Filters {
+        var q = "", year: Int?, type: ContractType?, field: PriorityField?, side: String?
+        var query: [String: String] = [:]
+
+        init(_ req: Request) throws {
+            let raw = (try? req.query.decode([String: String].self)) ?? [:]
+            var v = Validator()
+            q = String((raw["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+            if let y = raw["year"], !y.isEmpty { year = v.integer("year", y, 2000...2100) }
+            if let t = raw["type"], !t.isEmpty {
+                if let c = ContractType(rawValue: t) { type = c } else { v.add(.invalid("type", "field.not_allowed", ["value": String(t.prefix(40))])) }
+            }
+            if let f = raw["field"], !f.isEmpty {
+                if let p = PriorityField(rawValue: f) { field = p } else { v.add(.invalid("field", "field.not_allowed", ["value": String(f.prefix(40))])) }
+            }
+            if let s = raw["side"], !s.isEmpty {
+                if ["output", "absorbed"].contains(s) { side = s } else { v.add(.invalid("side", "field.not_allowed", ["value": String(s.prefix(40))])) }
+            }
+            try v.throwIfAny()
+            query = raw.filter { ["q", "year", "type", "field", "side"].contains($0.key) && !$0.value.isEmpty }
+        }
+
+        func apply(_ q0: QueryBuilder<TechContractRecord>) -> QueryBuilder<TechContractRecord> {
+            var b = q0
+            if !q.isEmpty {
+                let text = q
+                b = b.group(.or) { g in
+                    g.filter(\.$registrationNumber ~~ text).filter(\.$contractNumber ~~ text).filter(\.$title ~~ text)
+                        .filter(\.$sellerName ~~ text).filter(\.$buyerName ~~ text)
+                }
+            }
+            if let year { b = b.filter(\.$registrationNumber >= "\(year)").filter(\.$registrationNumber < "\(year + 1)") }
+            if let type { b = b.filter(\.$type == type.rawValue) }
+            if let field { b = b.filter(\.$field == field.rawValue) }
+            // Ordos region codes start with 1506: output = the seller is in Ordos, absorbed = the buyer is.
+            if side == "output" { b = b.filter(\.$sellerRegion =~ "1506") }
+            if side == "absorbed" { b = b.filter(\.$buyerRegion =~ "1506") }
+            return b
+        }
     }
 
     struct Row: Encodable {
@@ -57,7 +103,8 @@ struct ContractController {
         let me = try req.requireUser()
         let staff = me.role.isStaff
         let mine = try await req.accounts.organizationIDs(of: me.id)
-        var q = TechContractRecord.query(on: req.db)
+        let filters = try Filters(req)
+        var q = filters.apply(TechContractRecord.query(on: req.db))
         if !staff { q = q.group(.or) { $0.filter(\.$sellerOrgID ~~ mine).filter(\.$buyerOrgID ~~ mine) } }
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
         let exporting = (try? req.query.get(String.self, at: "format")) != nil
@@ -68,14 +115,18 @@ struct ContractController {
                                               rows: rows.map { [$0.registrationNumber, $0.contractNumber, $0.title, req.t("contract_type_\($0.type)"), req.t("field_\($0.field)"),
                                                                 $0.sellerName, $0.sellerRegion, $0.buyerName, $0.buyerRegion, Money(fen: $0.totalFen).plainYuan,
                                                                 Money(fen: $0.technicalIncomeFen).plainYuan, $0.signedOn] }) { return file }
-        let year = Int(ChinaTime.dateString(Date()).prefix(4))!
+        let year = filters.year ?? ChinaTime.civil(Date()).year
         let t = try await ContractStore(db: req.db).turnover(year: year)
+        var comps = URLComponents()
+        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         let items = rows.map { Row(id: $0.id!.uuidString, registrationNumber: $0.registrationNumber, title: $0.title, type: req.t("contract_type_\($0.type)"),
                                    seller: $0.sellerName, buyer: $0.buyerName, total: Money(fen: $0.totalFen).display, income: Money(fen: $0.technicalIncomeFen).display,
                                    signedOn: $0.signedOn) }
         return try await req.page("market/contracts", titleKey: "contracts_title", content: ListContent(
-            rows: items, pager: Pager(PagedList(items: items, request: page, total: total), path: "/market/contracts", query: [:]), staff: staff, year: String(year),
-            output: Money(fen: t.output).display, absorbed: Money(fen: t.absorbed).display)).encodeResponse(for: req)
+            rows: items, pager: Pager(PagedList(items: items, request: page, total: total), path: "/market/contracts", query: filters.query.mapValues { Optional($0) }),
+            staff: staff, year: String(year), output: Money(fen: t.output).display, absorbed: Money(fen: t.absorbed).display,
+            filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+            types: ContractType.allCases.map { .init(value: $0.rawValue, label: req.t("contract_type_\($0.rawValue)")) }, fields: req.fieldOptions())).encodeResponse(for: req)
     }
 
     func formContent(_ req: Request, state: FormState) async throws -> FormContent {
