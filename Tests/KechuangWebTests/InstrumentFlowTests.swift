@@ -311,6 +311,14 @@ struct InstrumentFlowTests {
             let compliance = try await staff.get("/admin/instruments/compliance")
             #expect(compliance.body.string.contains("电感耦合等离子体质谱仪"))
             #expect(!compliance.body.string.contains("X射线衍射仪"))
+            // Filters: the demo ICP-MS is shared internally only (not open), in 康巴什区; it is in working order.
+            #expect(try await staff.get("/admin/instruments/compliance?problem=not_open&banner=150603").body.string.contains("电感耦合等离子体质谱仪"))
+            #expect(!(try await staff.get("/admin/instruments/compliance?problem=not_active").body.string.contains("电感耦合等离子体质谱仪")))
+            let elsewhere = try await staff.get("/admin/instruments/compliance?banner=150621")
+            #expect(elsewhere.status == .ok && !elsewhere.body.string.contains("电感耦合等离子体质谱仪"))
+            #expect(try await staff.get("/admin/instruments/compliance?problem=broken").status.code / 100 == 4)
+            let sheet = try XLSXReader.rows(from: Data(try await staff.get("/admin/instruments/compliance?format=xlsx").body.readableBytesView))
+            #expect(sheet.first?.count == 8 && sheet.contains { $0.first == "电感耦合等离子体质谱仪" && $0.last?.contains("instrument_value") == true })
         }
     }
 

@@ -9,17 +9,52 @@ import Vapor
 struct InstrumentCompliance {
     struct Content: Encodable {
         let rows: [Row]
+        let pager: Pager
         let checked: Int
         let mustShare: Int
+        let failing: Int
+        let filters: [String: String]
+        let exportQuery: String
+        let banners: [RegistrationController.Option]
     }
 
     struct Row: Encodable {
         let id: String
         let name: String
+        let assetNumber: String
         let owner: String
+        let banner: String
         let value: String
+        let fiscalShare: String
+        let notOpen: Bool
+        let notActive: Bool
         let problem: String
         let reasons: [String]
+    }
+
+    /// Filters: owner name contains, banner, which problem (not open to society, not in working order).
+    struct Filters {
+        var owner = "", banner: Banner?, problem: String?
+        var query: [String: String] = [:]
+
+        init(_ req: Request) throws {
+            let raw = (try? req.query.decode([String: String].self)) ?? [:]
+            var v = Validator()
+            owner = String((raw["owner"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+            if let b = raw["banner"], !b.isEmpty {
+                if let x = Banner(rawValue: b) { banner = x } else { v.add(.invalid("banner", "field.not_allowed", ["value": String(b.prefix(40))])) }
+            }
+            if let p = raw["problem"], !p.isEmpty {
+                if ["not_open", "not_active"].contains(p) { problem = p } else { v.add(.invalid("problem", "field.not_allowed", ["value": String(p.prefix(40))])) }
+            }
+            try v.throwIfAny()
+            query = raw.filter { ["owner", "banner", "problem"].contains($0.key) && !$0.value.isEmpty }
+        }
+
+        func keeps(_ r: Row, bannerCode: String) -> Bool {
+            (owner.isEmpty || r.owner.contains(owner)) && (banner == nil || banner!.code == bannerCode)
+                && (problem != "not_open" || r.notOpen) && (problem != "not_active" || r.notActive)
+        }
     }
 
     func register(_ r: any RoutesBuilder) {
@@ -36,26 +71,45 @@ struct InstrumentCompliance {
         return inputs
     }
 
-    @Sendable func list(req: Request) async throws -> View {
+    @Sendable func list(req: Request) async throws -> Response {
+        let filters = try Filters(req)
         let base = try req.services.rules.require()
         let today = KechuangCore.Day(ChinaTime.dateString(Date()))!
-        let instruments = try await InstrumentRecord.query(on: req.db).sort(\.$name).all()
+        let instruments = try await InstrumentRecord.query(on: req.db).sort(\.$name).sort(\.$id).all()
         let owners = Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ Set(instruments.map { $0.$organization.id })).all().map { ($0.id!, $0) },
                                 uniquingKeysWith: { a, _ in a })
-        var rows: [Row] = []
+        var failing: [Row] = []
         var must = 0
+        // The engine decides per instrument (microseconds each), so the whole registry is checked on every visit and
+        // the list is never stale against the rule base in force.
         for i in instruments {
             let owner = owners[i.$organization.id]
             let report = MatchReport.run(base: base, entity: .instrument, date: today, inputs: Self.inputs(i, owner: owner)).only("instrument_must_share")
             guard let item = report.items.first, item.outcome.status == .eligible else { continue }
             must += 1
+            let notOpen = i.shareMode != ShareMode.external.rawValue, notActive = i.status != InstrumentStatus.active.rawValue
+            guard notOpen || notActive else { continue }
             var problems: [String] = []
-            if i.shareMode != ShareMode.external.rawValue { problems.append(req.t("ins_compliance_not_open", ["mode": req.t("share_mode_\(i.shareMode)")])) }
-            if i.status != InstrumentStatus.active.rawValue { problems.append(req.t("ins_compliance_not_active", ["status": req.t("ins_status_\(i.status)")])) }
-            guard !problems.isEmpty else { continue }
-            rows.append(Row(id: i.id!.uuidString, name: i.name, owner: owner?.name ?? "", value: Money(fen: i.originalValueFen).display,
-                            problem: problems.joined(separator: "；"), reasons: item.trace.conditions.map { "\($0.source)：\($0.substituted)" }))
+            if notOpen { problems.append(req.t("ins_compliance_not_open", ["mode": req.t("share_mode_\(i.shareMode)")])) }
+            if notActive { problems.append(req.t("ins_compliance_not_active", ["status": req.t("ins_status_\(i.status)")])) }
+            let row = Row(id: i.id!.uuidString, name: i.name, assetNumber: i.assetNumber, owner: owner?.name ?? "", banner: req.bannerName(i.bannerCode),
+                          value: Money(fen: i.originalValueFen).display, fiscalShare: i.fiscalShare, notOpen: notOpen, notActive: notActive,
+                          problem: problems.joined(separator: "；"), reasons: item.trace.conditions.map { "\($0.source)：\($0.substituted)" })
+            if filters.keeps(row, bannerCode: i.bannerCode) { failing.append(row) }
         }
-        return try await req.page("instruments/compliance", titleKey: "ins_compliance_title", content: Content(rows: rows, checked: instruments.count, mustShare: must))
+        if let file = try ListExport.response(req, name: "instrument-compliance",
+                                              header: ["ins_f_name", "ins_f_asset_number", "ins_f_owner", "field_banner", "ins_f_original_value", "ins_f_fiscal_share",
+                                                       "ins_compliance_problem", "ins_compliance_reason"].map { req.t($0) },
+                                              rows: failing.map { [$0.name, $0.assetNumber, $0.owner, $0.banner, $0.value, $0.fiscalShare, $0.problem,
+                                                                   $0.reasons.joined(separator: "\n")] }) { return file }
+        let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50)
+        let shown = Array(failing.dropFirst(page.offset).prefix(page.per))
+        var comps = URLComponents()
+        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return try await req.page("instruments/compliance", titleKey: "ins_compliance_title", content: Content(
+            rows: shown, pager: Pager(PagedList(items: shown, request: page, total: failing.count), path: "/admin/instruments/compliance",
+                                      query: filters.query.mapValues { Optional($0) }),
+            checked: instruments.count, mustShare: must, failing: failing.count, filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+            banners: req.bannerOptions())).encodeResponse(for: req)
     }
 }
