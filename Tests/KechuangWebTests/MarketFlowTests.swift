@@ -89,6 +89,14 @@ struct MarketFlowTests {
             #expect(try await admin.post("/market/challenges", form).status == .seeOther)
             let c = try #require(try await ChallengeRecord.query(on: app.db).first())
             #expect(try await inst.post("/market/challenges", form).status == .forbidden) // only staff set challenges
+            // The list filters by text, mode and the state as of today; bad filters name the parameter.
+            let visitor = Browser(app)
+            #expect(try await visitor.get("/market/challenges?q=冷启动&mode=saima&state=open").body.string.contains("矿区氢能重卡低温冷启动"))
+            let jiebang = try await visitor.get("/market/challenges?mode=jiebang")
+            #expect(jiebang.status == .ok && !jiebang.body.string.contains("矿区氢能重卡低温冷启动"))
+            #expect(!(try await visitor.get("/market/challenges?state=review").body.string.contains("矿区氢能重卡低温冷启动")))
+            #expect(try await visitor.get("/market/challenges?state=sleeping").status.code / 100 == 4)
+            #expect(try await visitor.get("/market/challenges?mode=saima&format=csv").body.string.contains("矿区氢能重卡低温冷启动"))
             // Three organisations bid: the institution, a second institution's member (made here) and the enterprise.
             let second = try await OrganizationRecord.query(on: app.db).filter(\.$name == "北京大学鄂尔多斯能源研究院").first()!
             let u = UserRecord(username: "pku", displayName: "北大研究院", passwordHash: try app.services.hasher.hash(demoPassword), role: .institution)

@@ -20,7 +20,12 @@ struct ChallengeController {
 
     struct ListContent: Encodable {
         let rows: [ListItem]
+        let pager: Pager
         let staff: Bool
+        let filters: [String: String]
+        let exportQuery: String
+        let modes: [RegistrationController.Option]
+        let states: [RegistrationController.Option]
     }
 
     struct FormContent: Encodable {
@@ -100,17 +105,45 @@ struct ChallengeController {
     static var today: Day { Day(ChinaTime.dateString(Date()))! }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let rows = try await ChallengeRecord.query(on: req.db).sort(\.$createdAt, .descending).all()
-        let counts = Dictionary(grouping: try await BidRecord.query(on: req.db).all(), by: \.challengeID).mapValues(\.count)
-        let items = rows.map { c in
+        let raw = (try? req.query.decode([String: String].self)) ?? [:]
+        var v = Validator()
+        let text = String((raw["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        var mode: ChallengeMode?, state: ChallengeState?
+        if let m = raw["mode"], !m.isEmpty {
+            if let x = ChallengeMode(rawValue: m) { mode = x } else { v.add(.invalid("mode", "field.not_allowed", ["value": String(m.prefix(40))])) }
+        }
+        if let st = raw["state"], !st.isEmpty {
+            if let x = ChallengeState(rawValue: st) { state = x } else { v.add(.invalid("state", "field.not_allowed", ["value": String(st.prefix(40))])) }
+        }
+        try v.throwIfAny()
+        let filters = raw.filter { ["q", "mode", "state"].contains($0.key) && !$0.value.isEmpty }
+        var q = ChallengeRecord.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id)
+        if let mode { q = q.filter(\.$mode == mode.rawValue) }
+        if !text.isEmpty { q = q.filter(\.$title ~~ text) }
+        // The state shown depends on today (an open challenge past its deadline is in review), so it filters after the query;
+        // the city sets challenges by the dozen, not by the thousand.
+        let today = Self.today
+        let rows = try await q.all().filter { state == nil || ChallengeStore.state($0, today: today) == state }
+        let exporting = raw["format"] != nil
+        let page = PageQuery(page: Int(raw["page"] ?? ""), per: 20)
+        let shown = exporting ? rows : Array(rows.dropFirst(page.offset).prefix(page.per))
+        let ids = shown.compactMap(\.id)
+        let counts = Dictionary(grouping: try await BidRecord.query(on: req.db).filter(\.$challengeID ~~ ids).all(), by: \.challengeID).mapValues(\.count)
+        let items = shown.map { c in
             ListItem(id: c.id!.uuidString, title: c.title, mode: req.t("challenge_mode_\(c.mode)"), reward: Money(fen: c.rewardFen).display, deadline: c.deadline,
-                     state: req.t("challenge_state_\(ChallengeStore.state(c, today: Self.today).rawValue)"), bids: counts[c.id!] ?? 0)
+                     state: req.t("challenge_state_\(ChallengeStore.state(c, today: today).rawValue)"), bids: counts[c.id!] ?? 0)
         }
         if let file = try ListExport.response(req, name: "challenges", header: ["title", "mode", "reward_yuan", "deadline", "state", "bids"].map { req.t("export_\($0)") },
-                                              rows: zip(rows, items).map { c, i in [c.title, i.mode, Money(fen: c.rewardFen).plainYuan, c.deadline, i.state, String(i.bids)] }) {
+                                              rows: zip(shown, items).map { c, i in [c.title, i.mode, Money(fen: c.rewardFen).plainYuan, c.deadline, i.state, String(i.bids)] }) {
             return file
         }
-        return try await req.page("market/challenges", titleKey: "challenges_title", content: ListContent(rows: items, staff: req.currentUser?.role.isStaff ?? false))
+        var comps = URLComponents()
+        comps.queryItems = filters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        return try await req.page("market/challenges", titleKey: "challenges_title", content: ListContent(
+            rows: items, pager: Pager(PagedList(items: items, request: page, total: rows.count), path: "/market/challenges", query: filters.mapValues { Optional($0) }),
+            staff: req.currentUser?.role.isStaff ?? false, filters: filters, exportQuery: comps.percentEncodedQuery ?? "",
+            modes: ChallengeMode.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_mode_\($0.rawValue)")) },
+            states: ChallengeState.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_state_\($0.rawValue)")) }))
             .encodeResponse(for: req)
     }
 
