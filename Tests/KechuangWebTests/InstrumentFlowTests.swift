@@ -117,6 +117,12 @@ struct InstrumentFlowTests {
             #expect(try await owner.post("/bookings/\(first.id!.uuidString)/reject", ["note": "设备维护"]).status == .seeOther)
             let entry = try #require(try await WaitlistRecord.query(on: app.db).first())
             #expect(entry.status == "offered" && entry.offeredUntil != nil)
+            // My bookings filter by status and upcoming/past.
+            #expect(try await ent.get("/bookings?status=rejected&when=upcoming").body.string.contains("设备维护"))
+            let confirmedOnly = try await ent.get("/bookings?status=confirmed")
+            #expect(confirmedOnly.status == .ok && !confirmedOnly.body.string.contains("设备维护"))
+            #expect(!(try await ent.get("/bookings?when=past").body.string.contains("设备维护")))
+            #expect(try await ent.get("/bookings?when=tomorrow").status.code / 100 == 4)
             try await tal.get("/bookings")
             #expect(try await tal.post("/waitlist/\(entry.id!.uuidString)/accept", [:]).status == .seeOther)
             let taken = try #require(try await Self.bookings(app, i).last)
