@@ -98,6 +98,7 @@ func routes(_ app: Application) {
     InstrumentRegistryController().register(app)
     BookingController().register(app)
     InstrumentManageController().register(app)
+    InstrumentUsageLog().register(app)
     StatementController().register(app)
     CalendarController().register(app)
     InstrumentCompliance().register(app)

@@ -137,6 +137,7 @@ struct AuthorizationMatrixTests {
         "POST /bookings/:id/approve": "signed-in",
         "POST /bookings/:id/reject": "signed-in",
         "POST /instruments/:id/usage": "signed-in",
+        "GET /instruments/:id/usage": "signed-in",
         "POST /instruments/:id/trainings": "signed-in",
         "GET /instruments/statements": "signed-in",
         "GET /instruments/statements/:id": "signed-in",

@@ -247,6 +247,17 @@ struct InstrumentFlowTests {
             let flagged = try #require(try await UsageRecord.query(on: app.db).filter(\.$bookingID == booking.id!).first())
             #expect(flagged.gapFlag == "over" && flagged.bookedMinutes == 120 && flagged.feeFen == 5 * 40_000)
             #expect(try await BookingRecord.find(booking.id, on: app.db)?.status == "completed")
+            // The usage log: every record of the instrument for its unit, filtered, totalled in fen, exported; others get 404.
+            let log = try await owner.get("\(path)/usage?flagged=1")
+            #expect(log.status == .ok && log.body.string.contains("王工") && log.body.string.contains("¥2,000.00"))
+            let walkInDay = try await owner.get("\(path)/usage?from=\(yesterday)&to=\(yesterday)&side=external&purpose=research&format=csv")
+            let csvLines = walkInDay.body.string.split(separator: "\r\n")
+            #expect(csvLines.count == 2 && csvLines[1].contains("800.00") && csvLines[1].contains(",90,"))
+            let usageSheet = try XLSXReader.rows(from: Data(try await owner.get("\(path)/usage?format=xlsx").body.readableBytesView))
+            #expect(usageSheet.count == 3 && usageSheet[0].count == 13)
+            #expect(try await owner.get("\(path)/usage?from=\(yesterday)&to=\(Self.day(-2))").status == .unprocessableEntity)
+            #expect(try await owner.get("\(path)/usage?from=yesterday").status == .unprocessableEntity)
+            #expect(try await ent.get("\(path)/usage").status == .notFound)
         }
     }
 

@@ -1,0 +1,128 @@
+import Fluent
+import Foundation
+import KechuangCore
+import KechuangStore
+import Vapor
+
+/// The whole usage history of one instrument for its owning unit: filter by dates (Beijing), purpose, user side and
+/// booked-vs-actual flag; totals for the filtered set exact in fen; CSV/XLSX for the unit's own sharing reports.
+/// The management desk shows only the latest records; this is where an auditor or the unit reads all of them.
+struct InstrumentUsageLog {
+    struct Content: Encodable {
+        let id: String
+        let name: String
+        let rows: [Row]
+        let pager: Pager
+        let filters: [String: String]
+        let exportQuery: String
+        let purposes: [RegistrationController.Option]
+        let count: Int
+        let hours: String
+        let externalHours: String
+        let fee: String
+        let flagged: Int
+    }
+
+    struct Row: Encodable {
+        let date: String
+        let slot: String
+        let minutes: Int
+        let booked: String
+        let flag: String?
+        let user: String
+        let organization: String
+        let external: Bool
+        let operatorName: String
+        let samples: Int
+        let purpose: String
+        let fee: String
+        let rating: String
+    }
+
+    struct Filters {
+        var from: Date?, to: Date?, purpose: String?, side: String?, flagged = false
+        var query: [String: String] = [:]
+
+        init(_ req: Request) throws {
+            let raw = (try? req.query.decode([String: String].self)) ?? [:]
+            var v = Validator()
+            func start(of field: String) -> Date? {
+                guard let text = raw[field], !text.isEmpty, let d = v.day(field, text) else { return nil }
+                return ChinaTime.date(year: d.year, month: d.yyyymmdd / 100 % 100, day: d.yyyymmdd % 100)
+            }
+            from = start(of: "from")
+            // "to" is inclusive: records starting before the next day's midnight in Beijing.
+            to = start(of: "to").map { $0.addingTimeInterval(86400) }
+            if let from, let to, to <= from { v.add(.invalid("to", "field.date_order")) }
+            if let p = raw["purpose"], !p.isEmpty {
+                if InstrumentManageController.purposes.contains(p) { purpose = p } else { v.add(.invalid("purpose", "field.not_allowed", ["value": String(p.prefix(40))])) }
+            }
+            if let s = raw["side"], !s.isEmpty {
+                if ["internal", "external"].contains(s) { side = s } else { v.add(.invalid("side", "field.not_allowed", ["value": String(s.prefix(40))])) }
+            }
+            flagged = raw["flagged"] == "1"
+            try v.throwIfAny()
+            query = raw.filter { ["from", "to", "purpose", "side", "flagged"].contains($0.key) && !$0.value.isEmpty }
+        }
+
+        func apply(_ q0: QueryBuilder<UsageRecord>) -> QueryBuilder<UsageRecord> {
+            var q = q0
+            if let from { q = q.filter(\.$startAt >= from) }
+            if let to { q = q.filter(\.$startAt < to) }
+            if let purpose { q = q.filter(\.$purpose == purpose) }
+            if let side { q = q.filter(\.$external == (side == "external")) }
+            if flagged { q = q.filter(\.$gapFlag != nil) }
+            return q
+        }
+    }
+
+    func register(_ r: any RoutesBuilder) {
+        r.on(.GET, "instruments", ":id", "usage", access: .signedIn, use: list)
+    }
+
+    @Sendable func list(req: Request) async throws -> Response {
+        let i = try await req.managedInstrument()
+        let filters = try Filters(req)
+        let base = filters.apply(UsageRecord.query(on: req.db).filter(\.$instrumentID == i.id!))
+        // Totals over the whole filtered set, not the page: minutes and fen are summed as integers.
+        let all = try await base.copy().field(\.$id).field(\.$minutes).field(\.$external).field(\.$feeFen).field(\.$gapFlag).all()
+        let exporting = (try? req.query.get(String.self, at: "format")) != nil
+        let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50)
+        var q = base.copy().sort(\.$startAt, .descending).sort(\.$id)
+        if !exporting { q = q.range(page.offset..<(page.offset + page.per)) }
+        let records = try await q.all()
+        let users = try await InstrumentManageController.userNames(req.db, Set(records.map(\.userID)))
+        let orgIDs = Set(records.compactMap(\.userOrgID))
+        let orgs = orgIDs.isEmpty ? [:] : Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ orgIDs).all().map { ($0.id!, $0.name) },
+                                                     uniquingKeysWith: { a, _ in a })
+        let rows = records.map { u in
+            Row(date: ChinaTime.dateString(u.startAt), slot: String(ChinaTime.display(u.startAt).suffix(5)) + "–" + String(ChinaTime.display(u.endAt).suffix(5)),
+                minutes: u.minutes, booked: u.bookedMinutes.map(String.init) ?? "—", flag: u.gapFlag.map { req.t("gap_\($0)") }, user: users[u.userID] ?? "",
+                organization: u.userOrgID.flatMap { orgs[$0] } ?? "", external: u.external, operatorName: u.operatorName, samples: u.samples,
+                purpose: req.t("purpose_\(u.purpose)"), fee: Money(fen: u.feeFen).display, rating: u.rating.map { "\($0)/5" } ?? "")
+        }
+        if let file = try ListExport.response(req, name: "instrument-usage",
+                                              header: ["ins_date", "ins_slot", "ins_actual_minutes", "ins_booked_minutes", "ins_gap", "ins_user", "ins_usage_organization",
+                                                       "ins_external", "ins_operator", "ins_samples", "ins_purpose", "ins_fee", "ins_rating"].map { req.t($0) },
+                                              rows: zip(records, rows).map { u, r in
+                                                  [r.date, r.slot, String(r.minutes), r.booked, r.flag ?? "", r.user, r.organization, r.external ? req.t("yes") : "",
+                                                   r.operatorName, String(r.samples), r.purpose, Money(fen: u.feeFen).plainYuan, r.rating]
+                                              }) { return file }
+        var comps = URLComponents()
+        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        let minutes = all.reduce(0) { $0 + $1.minutes }, externalMinutes = all.filter(\.external).reduce(0) { $0 + $1.minutes }
+        return try await req.page("instruments/usage", titleKey: "ins_usage_log_title", titleArgs: ["name": i.name], content: Content(
+            id: i.id!.uuidString, name: i.name, rows: rows,
+            pager: Pager(PagedList(items: rows, request: page, total: all.count), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.query.mapValues { Optional($0) }),
+            filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+            purposes: InstrumentManageController.purposes.map { .init(value: $0, label: req.t("purpose_\($0)")) },
+            count: all.count, hours: Self.hours(minutes), externalHours: Self.hours(externalMinutes),
+            fee: Money(fen: all.reduce(Int64(0)) { $0 + $1.feeFen }).display, flagged: all.filter { $0.gapFlag != nil }.count)).encodeResponse(for: req)
+    }
+
+    /// Minutes as hours with one decimal, by integer arithmetic (no binary floating point in what is shown).
+    static func hours(_ minutes: Int) -> String {
+        let tenths = (minutes * 10 + 30) / 60
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}
