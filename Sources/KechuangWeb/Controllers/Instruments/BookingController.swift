@@ -162,14 +162,16 @@ struct BookingController {
     @Sendable func mine(req: Request) async throws -> View {
         let me = try req.requireUser()
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
-        let (filters, query) = try Self.mineFilters(req)
+        var filters = ListFilters(req)
+        let status = filters.oneOf("status", Self.bookingStatuses), when = filters.oneOf("when", ["upcoming", "past"])
+        try filters.check()
         var q = BookingRecord.query(on: req.db).filter(\.$userID == me.id)
-        if let status = filters.status { q = q.filter(\.$status == status) }
-        if filters.when == "upcoming" { q = q.filter(\.$endAt > Date()) }
-        if filters.when == "past" { q = q.filter(\.$endAt <= Date()) }
+        if let status { q = q.filter(\.$status == status) }
+        if when == "upcoming" { q = q.filter(\.$endAt > Date()) }
+        if when == "past" { q = q.filter(\.$endAt <= Date()) }
         let total = try await q.count()
         // Upcoming bookings read soonest first; everything else newest first.
-        let rows = try await q.sort(\.$startAt, filters.when == "upcoming" ? .ascending : .descending).sort(\.$id).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$startAt, when == "upcoming" ? .ascending : .descending).sort(\.$id).range(page.offset..<(page.offset + page.per)).all()
         let names = try await Self.instrumentNames(req.db, Set(rows.map { $0.$instrument.id }))
         let instruments = Dictionary(try await InstrumentRecord.query(on: req.db).filter(\.$id ~~ Set(rows.map { $0.$instrument.id })).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
         let now = Date()
@@ -195,27 +197,12 @@ struct BookingController {
             },
             usage: usage.map { Used(id: $0.id!.uuidString, instrument: usageNames[$0.instrumentID] ?? "", slot: ChinaTime.display($0.startAt) + "–" + String(ChinaTime.display($0.endAt).suffix(5)),
                                     fee: Money(fen: $0.feeFen).display, rating: $0.rating) },
-            pager: Pager(PagedList(items: items, request: page, total: total), path: "/bookings", query: query.mapValues { Optional($0) }),
-            calendarURL: feed.map { "/calendar/\($0.token).ics" }, form: .empty, filters: query,
+            pager: Pager(PagedList(items: items, request: page, total: total), path: "/bookings", query: filters.pagerQuery),
+            calendarURL: feed.map { "/calendar/\($0.token).ics" }, form: .empty, filters: filters.kept,
             statuses: Self.bookingStatuses.map { .init(value: $0, label: req.t("booking_status_\($0)")) }), forms: true)
     }
 
     static let bookingStatuses = ["pending", "confirmed", "completed", "rescheduled", "cancelled", "rejected"]
-
-    /// My bookings filter by status and by upcoming (not yet ended) or past.
-    static func mineFilters(_ req: Request) throws -> ((status: String?, when: String?), [String: String]) {
-        let raw = (try? req.query.decode([String: String].self)) ?? [:]
-        var v = Validator()
-        var status: String?, when: String?
-        if let s = raw["status"], !s.isEmpty {
-            if bookingStatuses.contains(s) { status = s } else { v.add(.invalid("status", "field.not_allowed", ["value": String(s.prefix(40))])) }
-        }
-        if let w = raw["when"], !w.isEmpty {
-            if ["upcoming", "past"].contains(w) { when = w } else { v.add(.invalid("when", "field.not_allowed", ["value": String(w.prefix(40))])) }
-        }
-        try v.throwIfAny()
-        return ((status, when), raw.filter { ["status", "when"].contains($0.key) && !$0.value.isEmpty })
-    }
 
     static func instrumentNames(_ db: any Database, _ ids: Set<UUID>) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }

@@ -34,21 +34,14 @@ struct InstrumentCompliance {
 
     /// Filters: owner name contains, banner, which problem (not open to society, not in working order).
     struct Filters {
-        var owner = "", banner: Banner?, problem: String?
-        var query: [String: String] = [:]
+        let owner: String, banner: Banner?, problem: String?
+        let list: ListFilters
 
         init(_ req: Request) throws {
-            let raw = (try? req.query.decode([String: String].self)) ?? [:]
-            var v = Validator()
-            owner = String((raw["owner"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-            if let b = raw["banner"], !b.isEmpty {
-                if let x = Banner(rawValue: b) { banner = x } else { v.add(.invalid("banner", "field.not_allowed", ["value": String(b.prefix(40))])) }
-            }
-            if let p = raw["problem"], !p.isEmpty {
-                if ["not_open", "not_active"].contains(p) { problem = p } else { v.add(.invalid("problem", "field.not_allowed", ["value": String(p.prefix(40))])) }
-            }
-            try v.throwIfAny()
-            query = raw.filter { ["owner", "banner", "problem"].contains($0.key) && !$0.value.isEmpty }
+            var f = ListFilters(req)
+            owner = f.text("owner"); banner = f.choice("banner", as: Banner.self); problem = f.oneOf("problem", ["not_open", "not_active"])
+            try f.check()
+            list = f
         }
 
         func keeps(_ r: Row, bannerCode: String) -> Bool {
@@ -104,12 +97,10 @@ struct InstrumentCompliance {
                                                                    $0.reasons.joined(separator: "\n")] }) { return file }
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50)
         let shown = Array(failing.dropFirst(page.offset).prefix(page.per))
-        var comps = URLComponents()
-        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         return try await req.page("instruments/compliance", titleKey: "ins_compliance_title", content: Content(
             rows: shown, pager: Pager(PagedList(items: shown, request: page, total: failing.count), path: "/admin/instruments/compliance",
-                                      query: filters.query.mapValues { Optional($0) }),
-            checked: instruments.count, mustShare: must, failing: failing.count, filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+                                      query: filters.list.pagerQuery),
+            checked: instruments.count, mustShare: must, failing: failing.count, filters: filters.list.kept, exportQuery: filters.list.exportQuery,
             banners: req.bannerOptions())).encodeResponse(for: req)
     }
 }

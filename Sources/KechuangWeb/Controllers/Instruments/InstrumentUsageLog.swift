@@ -40,29 +40,19 @@ struct InstrumentUsageLog {
     }
 
     struct Filters {
-        var from: Date?, to: Date?, purpose: String?, side: String?, flagged = false
-        var query: [String: String] = [:]
+        let from: Date?, to: Date?, purpose: String?, side: String?, flagged: Bool
+        let list: ListFilters
 
         init(_ req: Request) throws {
-            let raw = (try? req.query.decode([String: String].self)) ?? [:]
-            var v = Validator()
-            func start(of field: String) -> Date? {
-                guard let text = raw[field], !text.isEmpty, let d = v.day(field, text) else { return nil }
-                return ChinaTime.date(year: d.year, month: d.yyyymmdd / 100 % 100, day: d.yyyymmdd % 100)
-            }
-            from = start(of: "from")
+            var f = ListFilters(req)
+            func midnight(_ d: Day?) -> Date? { d.flatMap { ChinaTime.date(year: $0.year, month: $0.yyyymmdd / 100 % 100, day: $0.yyyymmdd % 100) } }
+            from = midnight(f.day("from"))
             // "to" is inclusive: records starting before the next day's midnight in Beijing.
-            to = start(of: "to").map { $0.addingTimeInterval(86400) }
-            if let from, let to, to <= from { v.add(.invalid("to", "field.date_order")) }
-            if let p = raw["purpose"], !p.isEmpty {
-                if InstrumentManageController.purposes.contains(p) { purpose = p } else { v.add(.invalid("purpose", "field.not_allowed", ["value": String(p.prefix(40))])) }
-            }
-            if let s = raw["side"], !s.isEmpty {
-                if ["internal", "external"].contains(s) { side = s } else { v.add(.invalid("side", "field.not_allowed", ["value": String(s.prefix(40))])) }
-            }
-            flagged = raw["flagged"] == "1"
-            try v.throwIfAny()
-            query = raw.filter { ["from", "to", "purpose", "side", "flagged"].contains($0.key) && !$0.value.isEmpty }
+            to = midnight(f.day("to")).map { $0.addingTimeInterval(86400) }
+            if let from, let to, to <= from { f.reject("to", "field.date_order") }
+            purpose = f.oneOf("purpose", InstrumentManageController.purposes); side = f.oneOf("side", ["internal", "external"]); flagged = f.flag("flagged")
+            try f.check()
+            list = f
         }
 
         func apply(_ q0: QueryBuilder<UsageRecord>) -> QueryBuilder<UsageRecord> {
@@ -108,13 +98,11 @@ struct InstrumentUsageLog {
                                                   [r.date, r.slot, String(r.minutes), r.booked, r.flag ?? "", r.user, r.organization, r.external ? req.t("yes") : "",
                                                    r.operatorName, String(r.samples), r.purpose, Money(fen: u.feeFen).plainYuan, r.rating]
                                               }) { return file }
-        var comps = URLComponents()
-        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         let minutes = all.reduce(0) { $0 + $1.minutes }, externalMinutes = all.filter(\.external).reduce(0) { $0 + $1.minutes }
         return try await req.page("instruments/usage", titleKey: "ins_usage_log_title", titleArgs: ["name": i.name], content: Content(
             id: i.id!.uuidString, name: i.name, rows: rows,
-            pager: Pager(PagedList(items: rows, request: page, total: all.count), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.query.mapValues { Optional($0) }),
-            filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+            pager: Pager(PagedList(items: rows, request: page, total: all.count), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.list.pagerQuery),
+            filters: filters.list.kept, exportQuery: filters.list.exportQuery,
             purposes: InstrumentManageController.purposes.map { .init(value: $0, label: req.t("purpose_\($0)")) },
             count: all.count, hours: Self.hours(minutes), externalHours: Self.hours(externalMinutes),
             fee: Money(fen: all.reduce(Int64(0)) { $0 + $1.feeFen }).display, flagged: all.filter { $0.gapFlag != nil }.count)).encodeResponse(for: req)

@@ -105,18 +105,9 @@ struct ChallengeController {
     static var today: Day { Day(ChinaTime.dateString(Date()))! }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let raw = (try? req.query.decode([String: String].self)) ?? [:]
-        var v = Validator()
-        let text = String((raw["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-        var mode: ChallengeMode?, state: ChallengeState?
-        if let m = raw["mode"], !m.isEmpty {
-            if let x = ChallengeMode(rawValue: m) { mode = x } else { v.add(.invalid("mode", "field.not_allowed", ["value": String(m.prefix(40))])) }
-        }
-        if let st = raw["state"], !st.isEmpty {
-            if let x = ChallengeState(rawValue: st) { state = x } else { v.add(.invalid("state", "field.not_allowed", ["value": String(st.prefix(40))])) }
-        }
-        try v.throwIfAny()
-        let filters = raw.filter { ["q", "mode", "state"].contains($0.key) && !$0.value.isEmpty }
+        var filters = ListFilters(req)
+        let text = filters.text("q"), mode = filters.choice("mode", as: ChallengeMode.self), state = filters.choice("state", as: ChallengeState.self)
+        try filters.check()
         var q = ChallengeRecord.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id)
         if let mode { q = q.filter(\.$mode == mode.rawValue) }
         if !text.isEmpty { q = q.filter(\.$title ~~ text) }
@@ -124,8 +115,8 @@ struct ChallengeController {
         // the city sets challenges by the dozen, not by the thousand.
         let today = Self.today
         let rows = try await q.all().filter { state == nil || ChallengeStore.state($0, today: today) == state }
-        let exporting = raw["format"] != nil
-        let page = PageQuery(page: Int(raw["page"] ?? ""), per: 20)
+        let exporting = (try? req.query.get(String.self, at: "format")) != nil
+        let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
         let shown = exporting ? rows : Array(rows.dropFirst(page.offset).prefix(page.per))
         let ids = shown.compactMap(\.id)
         let counts = Dictionary(grouping: try await BidRecord.query(on: req.db).filter(\.$challengeID ~~ ids).all(), by: \.challengeID).mapValues(\.count)
@@ -137,11 +128,9 @@ struct ChallengeController {
                                               rows: zip(shown, items).map { c, i in [c.title, i.mode, Money(fen: c.rewardFen).plainYuan, c.deadline, i.state, String(i.bids)] }) {
             return file
         }
-        var comps = URLComponents()
-        comps.queryItems = filters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         return try await req.page("market/challenges", titleKey: "challenges_title", content: ListContent(
-            rows: items, pager: Pager(PagedList(items: items, request: page, total: rows.count), path: "/market/challenges", query: filters.mapValues { Optional($0) }),
-            staff: req.currentUser?.role.isStaff ?? false, filters: filters, exportQuery: comps.percentEncodedQuery ?? "",
+            rows: items, pager: Pager(PagedList(items: items, request: page, total: rows.count), path: "/market/challenges", query: filters.pagerQuery),
+            staff: req.currentUser?.role.isStaff ?? false, filters: filters.kept, exportQuery: filters.exportQuery,
             modes: ChallengeMode.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_mode_\($0.rawValue)")) },
             states: ChallengeState.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_state_\($0.rawValue)")) }))
             .encodeResponse(for: req)

@@ -22,25 +22,15 @@ struct ContractController {
 
     /// List filters: text in the numbers, title or parties; registration year; type; field; Ordos side.
     struct Filters {
-        var q = "", year: Int?, type: ContractType?, field: PriorityField?, side: String?
-        var query: [String: String] = [:]
+        let q: String, year: Int?, type: ContractType?, field: PriorityField?, side: String?
+        let list: ListFilters
 
         init(_ req: Request) throws {
-            let raw = (try? req.query.decode([String: String].self)) ?? [:]
-            var v = Validator()
-            q = String((raw["q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
-            if let y = raw["year"], !y.isEmpty { year = v.integer("year", y, 2000...2100) }
-            if let t = raw["type"], !t.isEmpty {
-                if let c = ContractType(rawValue: t) { type = c } else { v.add(.invalid("type", "field.not_allowed", ["value": String(t.prefix(40))])) }
-            }
-            if let f = raw["field"], !f.isEmpty {
-                if let p = PriorityField(rawValue: f) { field = p } else { v.add(.invalid("field", "field.not_allowed", ["value": String(f.prefix(40))])) }
-            }
-            if let s = raw["side"], !s.isEmpty {
-                if ["output", "absorbed"].contains(s) { side = s } else { v.add(.invalid("side", "field.not_allowed", ["value": String(s.prefix(40))])) }
-            }
-            try v.throwIfAny()
-            query = raw.filter { ["q", "year", "type", "field", "side"].contains($0.key) && !$0.value.isEmpty }
+            var f = ListFilters(req)
+            q = f.text("q"); year = f.integer("year", 2000...2100); type = f.choice("type", as: ContractType.self)
+            field = f.choice("field", as: PriorityField.self); side = f.oneOf("side", ["output", "absorbed"])
+            try f.check()
+            list = f
         }
 
         func apply(_ q0: QueryBuilder<TechContractRecord>) -> QueryBuilder<TechContractRecord> {
@@ -117,15 +107,13 @@ struct ContractController {
                                                                 Money(fen: $0.technicalIncomeFen).plainYuan, $0.signedOn] }) { return file }
         let year = filters.year ?? ChinaTime.civil(Date()).year
         let t = try await ContractStore(db: req.db).turnover(year: year)
-        var comps = URLComponents()
-        comps.queryItems = filters.query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         let items = rows.map { Row(id: $0.id!.uuidString, registrationNumber: $0.registrationNumber, title: $0.title, type: req.t("contract_type_\($0.type)"),
                                    seller: $0.sellerName, buyer: $0.buyerName, total: Money(fen: $0.totalFen).display, income: Money(fen: $0.technicalIncomeFen).display,
                                    signedOn: $0.signedOn) }
         return try await req.page("market/contracts", titleKey: "contracts_title", content: ListContent(
-            rows: items, pager: Pager(PagedList(items: items, request: page, total: total), path: "/market/contracts", query: filters.query.mapValues { Optional($0) }),
+            rows: items, pager: Pager(PagedList(items: items, request: page, total: total), path: "/market/contracts", query: filters.list.pagerQuery),
             staff: staff, year: String(year), output: Money(fen: t.output).display, absorbed: Money(fen: t.absorbed).display,
-            filters: filters.query, exportQuery: comps.percentEncodedQuery ?? "",
+            filters: filters.list.kept, exportQuery: filters.list.exportQuery,
             types: ContractType.allCases.map { .init(value: $0.rawValue, label: req.t("contract_type_\($0.rawValue)")) }, fields: req.fieldOptions())).encodeResponse(for: req)
     }
 

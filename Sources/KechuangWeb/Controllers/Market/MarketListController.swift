@@ -51,20 +51,15 @@ struct MarketListController {
         r.on(.GET, "market", "demands", access: .everyone, use: demands)
     }
 
-    static func filters(_ req: Request) throws -> (MarketCatalog.Filters, [String: String]) {
-        let query = (try? req.query.decode([String: String].self)) ?? [:]
+    static func filters(_ req: Request) throws -> (MarketCatalog.Filters, ListFilters) {
+        var list = ListFilters(req)
         var f = MarketCatalog.Filters()
-        var v = Validator()
-        f.q = String((query["q"] ?? "").prefix(200))
-        if let field = query["field"], !field.isEmpty {
-            if PriorityField(rawValue: field) == nil { v.add(.invalid("field", "field.not_allowed", ["value": String(field.prefix(40))])) } else { f.field = field }
-        }
-        if let b = query["banner"], !b.isEmpty {
-            if Banner(rawValue: b) == nil { v.add(.invalid("banner", "field.not_allowed", ["value": String(b.prefix(40))])) } else { f.banner = b }
-        }
-        if let t = query["trl"], !t.isEmpty { f.minTRL = v.integer("trl", t, 1...9) }
-        try v.throwIfAny()
-        return (f, query.filter { ["q", "field", "banner", "trl"].contains($0.key) })
+        f.q = list.text("q", max: 200)
+        f.field = list.choice("field", as: PriorityField.self)?.rawValue ?? ""
+        f.banner = list.choice("banner", as: Banner.self)?.rawValue ?? ""
+        f.minTRL = list.integer("trl", 1...9)
+        try list.check()
+        return (f, list)
     }
 
     func row(_ l: MarketMatcher.Listing, matched: [String], detail: String, req: Request) -> Row {
@@ -112,11 +107,9 @@ struct MarketListController {
         }
         let rows = hits.dropFirst(page.offset).map { row($0.0, matched: $0.1, detail: kind == .achievement ? "TRL \($0.0.trl)" : "TRL ≥ \($0.0.trl)", req: req) }
         let path = kind == .achievement ? "/market/achievements" : "/market/demands"
-        var comps = URLComponents()
-        comps.queryItems = filters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         let view = try await req.page("market/list", titleKey: kind == .achievement ? "market_achievements" : "market_demands", content: ListContent(
-            kind: kind.rawValue, rows: Array(rows), pager: Pager(PagedList(items: Array(rows), request: page, total: total), path: path, query: filters.mapValues { Optional($0) }),
-            fields: req.fieldOptions(), banners: req.bannerOptions(), filters: filters, exportQuery: comps.percentEncodedQuery ?? ""))
+            kind: kind.rawValue, rows: Array(rows), pager: Pager(PagedList(items: Array(rows), request: page, total: total), path: path, query: filters.pagerQuery),
+            fields: req.fieldOptions(), banners: req.bannerOptions(), filters: filters.kept, exportQuery: filters.exportQuery))
         return try await view.encodeResponse(for: req)
     }
 
