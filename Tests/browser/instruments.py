@@ -52,6 +52,17 @@ try:
     body = s.text()
     s.check("the owning unit sees the booking on its management page", "催化剂物相分析" not in body and "enterprise" in body and "登记使用记录" in body, body)
     s.shot("i4-manage.png")
+    s.driver.find_element(By.LINK_TEXT, "全部使用记录").click()
+    s.shows("合计")
+    s.driver.execute_script("document.getElementById('side').value = 'external'")
+    s.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    s.wait.until(EC.url_contains("side=external"))
+    body = s.text()
+    rows = [r.text for r in s.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
+    csv = s.driver.find_element(By.LINK_TEXT, "CSV").get_attribute("href")
+    s.check("the usage log filters the half-year history to external users, with totals and a CSV link that keeps the filter",
+            "合计" in body and rows and all("单位外" in r for r in rows) and "side=external" in csv and "format=csv" in csv, body)
+    s.shot("i4b-usage-log.png")
 
     s.sign_in("reviewer")
     s.get("/instruments/evaluation")
@@ -62,6 +73,10 @@ try:
     body = s.text()
     s.check("compliance list names the internal-only ICP-MS with the engine's reasons", "电感耦合等离子体质谱仪" in body and "instrument_value" in body, body)
     s.shot("i6-compliance.png")
+    s.driver.execute_script("document.getElementById('problem').value = 'not_active'")
+    s.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    s.wait.until(EC.url_contains("problem=not_active"))
+    s.check("filtered to instruments out of order, the working ICP-MS drops out", "电感耦合等离子体质谱仪" not in s.text(), s.text())
 except Exception as e:  # a crash is a failure with its reason
     s.finish("browser-instruments", e)
 s.finish("browser-instruments")

@@ -10,6 +10,7 @@ import datetime
 import sys
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 
 from session import Session
 
@@ -85,6 +86,15 @@ try:
     body = s.text()
     s.check("the institution registers a contract and sees the engine's transaction subsidy", "登记编号" in body and "技术交易补助" in body, body)
     s.shot("m4-contract.png")
+    s.get("/market/contracts")
+    fill("type", "development")
+    s.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    s.wait.until(EC.url_contains("type=development"))
+    gone = "BROWSER-001" not in s.driver.page_source and "析氢电极技术许可" not in s.text()
+    fill("type", "license")
+    s.driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+    s.wait.until(EC.url_contains("type=license"))
+    s.check("the contract list filters by type (development hides the licence, licence shows it)", gone and "析氢电极技术许可" in s.text(), s.text())
 
     s.get("/market/points/leaderboard")
     body = s.text()
