@@ -113,4 +113,25 @@ struct BookingTests {
             #expect(try await BookingRecord.query(on: app.db).count() == 1)
         }
     }
+
+    @Test("The booking API reads an instrument edited a moment ago: new fee, new status, at once")
+    func editsSeenAtOnce() async throws {
+        try await withPlatform { app in
+            let i = try await Self.instrument(app)
+            let token = try await apiToken(app, "enterprise")
+            let path = "/api/v1/instruments/\(i.id!.uuidString)/bookings"
+            let (s1, e1) = Self.slot(daysAhead: 3, hour: 9)
+            #expect(try await json(app, .POST, path, token: token, body: #"{"start":"\#(s1)","end":"\#(e1)"}"#).body.string.contains(#""fee":"400.00""#))
+            // The owner raises the price: the next booking is priced at the new fee.
+            i.feeExternalFen = 55_500
+            try await i.update(on: app.db)
+            let (s2, e2) = Self.slot(daysAhead: 3, hour: 13)
+            #expect(try await json(app, .POST, path, token: token, body: #"{"start":"\#(s2)","end":"\#(e2)"}"#).body.string.contains(#""fee":"555.00""#))
+            // Taken out of service: refused at once.
+            i.status = InstrumentStatus.repair.rawValue
+            try await i.update(on: app.db)
+            let (s3, e3) = Self.slot(daysAhead: 4, hour: 9)
+            #expect(try await json(app, .POST, path, token: token, body: #"{"start":"\#(s3)","end":"\#(e3)"}"#).status == .conflict)
+        }
+    }
 }

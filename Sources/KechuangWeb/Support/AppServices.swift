@@ -14,6 +14,7 @@ struct AppServices: Sendable {
     let rules: RuleBaseHolder
     let instruments: InstrumentCatalog
     let market: MarketCatalog
+    let instrumentTerms = InstrumentTermsCache()
 }
 
 extension Application {

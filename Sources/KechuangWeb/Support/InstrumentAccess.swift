@@ -13,6 +13,14 @@ extension Request {
         return i
     }
 
+    /// The instrument named by `:id` from the shared cache, for handlers that only read it (booking, availability).
+    func instrumentToRead() async throws -> InstrumentRecord {
+        guard let id = parameters.get("id", as: UUID.self), let i = try await services.instrumentTerms.instrument(id, on: db) else {
+            throw DomainError.notFound("instrument")
+        }
+        return i
+    }
+
     /// True for admins and for members of the unit that owns the instrument.
     func managesInstrument(_ i: InstrumentRecord) async throws -> Bool {
         guard let me = currentUser else { return false }

@@ -69,7 +69,7 @@ struct BookingAPIController {
 
     /// Free and busy intervals (ISO 8601) per Beijing day for up to 31 days from `from` (default today).
     @Sendable func availability(req: Request) async throws -> AvailabilityJSON {
-        let i = try await req.instrument()
+        let i = try await req.instrumentToRead()
         let fromRaw = (try? req.query.get(String.self, at: "from")) ?? ChinaTime.dateString(Date())
         let days = (try? req.query.get(Int.self, at: "days")) ?? 7
         guard (1...31).contains(days) else { throw DomainError.invalid("days", "field.range", ["min": "1", "max": "31"]) }
@@ -96,9 +96,8 @@ struct BookingAPIController {
     }
 
     @Sendable func book(req: Request) async throws -> Response {
-        let me = try req.requireUser()
-        _ = me
-        let instrument = try await req.instrument()
+        _ = try req.requireUser()
+        let instrument = try await req.instrumentToRead()
         let input = try InputReader(req, allowed: ["start", "end", "note"])
         let start = try Self.date(input["start"], field: "start")
         let end = try Self.date(input["end"], field: "end")
