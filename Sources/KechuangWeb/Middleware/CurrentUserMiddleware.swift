@@ -22,12 +22,12 @@ struct CurrentUserMiddleware: Middleware {
 
     func resolve(_ req: Request) async throws {
         if let bearer = req.headers.bearerAuthorization {
-            guard let (user, _) = try await req.tokens.user(forSecret: bearer.token) else {
+            guard let holder = try await req.tokens.holder(forSecret: bearer.token), let role = holder.role else {
                 try await AuditTrail.event(on: req.db, actor: Actor(userID: nil, name: "visitor", address: req.clientAddress),
                                            action: "token.rejected", entityType: "api_token", entityID: String(bearer.token.prefix(10)))
                 throw DomainError(.unauthenticated, code: "token.invalid")
             }
-            req.currentUser = CurrentUser(user, via: .token)
+            req.currentUser = CurrentUser(id: holder.userID, username: holder.username, displayName: holder.displayName, role: role, via: .token)
         } else if req.hasSession, let raw = req.session.data[Self.sessionUserKey], let id = UUID(uuidString: raw) {
             let seen = req.session.data[Self.sessionSeenKey].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
             if let seen, Date().timeIntervalSince(seen) > Self.idleTimeout {

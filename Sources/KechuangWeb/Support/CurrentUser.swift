@@ -14,10 +14,14 @@ struct CurrentUser: Sendable {
     enum Via: Sendable { case session, token }
 
     init(_ u: UserRecord, via: Via) {
-        id = u.id!
-        username = u.username
-        displayName = u.displayName
-        role = u.role
+        self.init(id: u.id!, username: u.username, displayName: u.displayName, role: u.role, via: via)
+    }
+
+    init(id: UUID, username: String, displayName: String, role: Role, via: Via) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
         self.via = via
     }
 }
