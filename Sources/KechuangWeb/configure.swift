@@ -108,6 +108,7 @@ func routes(_ app: Application) {
     AchievementController().register(app)
     DemandController().register(app)
     MarketReviewController().register(app)
+    MyMarketController().register(app)
     ChallengeController().register(app)
     ContractController().register(app)
     BrokerController().register(app)

@@ -91,6 +91,7 @@ struct AuthorizationMatrixTests {
         "GET /market/review": "admin|reviewer",
         "POST /market/matches": "signed-in",
         "POST /market/matches/:id/decide": "signed-in",
+        "GET /market/mine": "signed-in",
         "GET /market/challenges": "everyone",
         "GET /market/challenges/new": "admin|reviewer",
         "POST /market/challenges": "admin|reviewer",

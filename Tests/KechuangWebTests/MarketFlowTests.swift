@@ -40,7 +40,18 @@ struct MarketFlowTests {
             #expect(try await ent.post("/market/demands/\(d.id!.uuidString)/status", ["action": "publish"]).status == .conflict) // owners cannot publish
             #expect(try await ent.post("/market/demands/\(d.id!.uuidString)/status", ["action": "submit"]).status == .seeOther)
             #expect(try await rev.get("/market/review").body.string.contains("降低碱性电解槽直流电耗"))
-            #expect(try await rev.post("/market/demands/\(d.id!.uuidString)/status", ["action": "reject"]).status == .badRequest || true)
+            // Returning needs a reason; the owner finds the returned demand and the reason under 我的成果与需求, and resubmits.
+            let bare = try await rev.post("/market/demands/\(d.id!.uuidString)/status", ["action": "reject"])
+            #expect(bare.status.code / 100 == 4)
+            #expect(try await DemandRecord.find(d.id, on: app.db)?.status == "submitted")
+            #expect(try await rev.post("/market/demands/\(d.id!.uuidString)/status", ["action": "reject", "note": "请补充电耗基线数据"]).status == .seeOther)
+            let mine = try await ent.get("/market/mine?kind=demand&status=rejected")
+            #expect(mine.status == .ok && mine.body.string.contains("降低碱性电解槽直流电耗") && mine.body.string.contains("请补充电耗基线数据"))
+            #expect(!(try await inst.get("/market/mine").body.string.contains("降低碱性电解槽直流电耗"))) // another organisation's
+            let sheet = try XLSXReader.rows(from: Data(try await ent.get("/market/mine?status=rejected&format=xlsx").body.readableBytesView))
+            #expect(sheet.count == 2 && sheet[1].contains("请补充电耗基线数据"))
+            #expect(try await ent.get("/market/mine?status=lost").status.code / 100 == 4)
+            #expect(try await ent.post("/market/demands/\(d.id!.uuidString)/status", ["action": "submit"]).status == .seeOther)
             #expect(try await rev.post("/market/demands/\(d.id!.uuidString)/status", ["action": "publish"]).status == .seeOther)
             #expect(try await Self.points(app, d.organizationID) == 10)
             let page = try await ent.get("/market/demands/\(d.id!.uuidString)")
@@ -65,8 +76,12 @@ struct MarketFlowTests {
             #expect(m.brokerID != nil)
             try await ent.get("/market")
             #expect(try await ent.post("/market/matches/\(m.id!.uuidString)/decide", ["accept": "true"]).status == .notFound) // not the achievement's owner
+            // The achievement's owner sees the request waiting under 我的成果与需求, then accepts it on the achievement's page.
+            let waiting = try await inst.get("/market/mine")
+            #expect(waiting.body.string.contains(d.title) && waiting.body.string.contains("/market/achievements/\(a.id!.uuidString)"))
             try await inst.get("/market/achievements/\(a.id!.uuidString)")
             #expect(try await inst.post("/market/matches/\(m.id!.uuidString)/decide", ["accept": "true"]).status == .seeOther)
+            #expect(!(try await inst.get("/market/mine").body.string.contains(d.title)))
             #expect(try await Self.points(app, a.organizationID) == 20)
             #expect(try await Self.points(app, d.organizationID) == 20)
             let profile = try #require(try await BrokerProfileRecord.query(on: app.db).first())
