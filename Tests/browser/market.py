@@ -59,6 +59,13 @@ try:
     demand_url = s.driver.current_url
     s.driver.find_element(By.XPATH, "//button[text()='提交审核']").click()
     s.check("a demand posted through the form is submitted for review", s.shows("待审核"), s.text())
+    s.get("/market")
+    s.driver.find_element(By.LINK_TEXT, "我的成果与需求").click()
+    s.shows("矿区重卡换电站智能调度")
+    rows = [r.text for r in s.driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]
+    s.check("我的成果与需求 lists the new demand as waiting for review",
+            any("矿区重卡换电站智能调度" in r and "待审核" in r for r in rows), rows[:5])
+    s.shot("m2b-mine.png")
 
     s.sign_in("reviewer")
     s.get("/market/review")
