@@ -31,6 +31,11 @@ public enum ChinaTime {
         return Date(timeIntervalSince1970: TimeInterval(days * 86400 + Int64(hour * 3600 + minute * 60) - offsetSeconds))
     }
 
+    /// A Beijing clock time on a calendar day (a `Day` is always a real date, so only the time can be out of range).
+    public static func date(_ day: Day, hour: Int = 0, minute: Int = 0) -> Date? {
+        date(year: day.year, month: day.month, day: day.dayOfMonth, hour: hour, minute: minute)
+    }
+
     /// Beijing midnight at the start of the day containing `date`.
     public static func startOfDay(_ date: Date) -> Date {
         let t = Int64(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds

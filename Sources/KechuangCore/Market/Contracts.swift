@@ -50,7 +50,8 @@ public struct ContractDraft: Sendable, Equatable {
     }
 
     /// Ordos and its banners: 1506xx.
-    public static func isOrdos(_ region: String) -> Bool { region.hasPrefix("1506") }
+    public static let ordosRegionPrefix = "1506"
+    public static func isOrdos(_ region: String) -> Bool { region.hasPrefix(ordosRegionPrefix) }
 
     /// The registration number: year, the seller's region code and a 6-digit serial (16 digits).
     public static func registrationNumber(year: Int, sellerRegion: String, serial: Int) -> String {

@@ -50,8 +50,7 @@ extension Request {
         if OpeningHours.clockMinutes(Substring(t)) == nil { v.add(.invalid(timeField, "booking.bad_time")) }
         try v.throwIfAny()
         let day = Day(d)!, minutes = OpeningHours.clockMinutes(Substring(t))!
-        guard let date = ChinaTime.date(year: day.yyyymmdd / 10000, month: day.yyyymmdd / 100 % 100, day: day.yyyymmdd % 100, hour: minutes / 60,
-                                        minute: minutes % 60) else { throw ValidationErrors([.invalid(dateField, "booking.bad_date")]) }
+        guard let date = ChinaTime.date(day, hour: minutes / 60, minute: minutes % 60) else { throw ValidationErrors([.invalid(dateField, "booking.bad_date")]) }
         return date
     }
 }

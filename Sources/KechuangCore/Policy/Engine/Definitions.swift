@@ -14,6 +14,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public var year: Int { yyyymmdd / 10000 }
+    public var month: Int { yyyymmdd / 100 % 100 }
+    public var dayOfMonth: Int { yyyymmdd % 100 }
     public static func < (a: Day, b: Day) -> Bool { a.yyyymmdd < b.yyyymmdd }
     /// "2025-06-30", built by hand: traces print many dates and `String(format:)` is slow on Linux.
     public var description: String {

@@ -158,7 +158,14 @@ public final class TechContractRecord: Model, @unchecked Sendable {
 
     /// Contracts registered in `year`, by the registration number's prefix (indexed, unique).
     public static func registered(in year: Int, on db: any Database) -> QueryBuilder<TechContractRecord> {
-        query(on: db).filter(\.$registrationNumber >= "\(year)").filter(\.$registrationNumber < "\(year + 1)")
+        query(on: db).registered(in: year)
+    }
+}
+
+extension QueryBuilder where Model == TechContractRecord {
+    /// Narrows to contracts registered in `year` (the registration number opens with it).
+    public func registered(in year: Int) -> QueryBuilder<TechContractRecord> {
+        filter(\.$registrationNumber >= "\(year)").filter(\.$registrationNumber < "\(year + 1)")
     }
 }
 

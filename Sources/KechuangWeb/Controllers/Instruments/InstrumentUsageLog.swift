@@ -45,10 +45,9 @@ struct InstrumentUsageLog {
 
         init(_ req: Request) throws {
             var f = ListFilters(req)
-            func midnight(_ d: Day?) -> Date? { d.flatMap { ChinaTime.date(year: $0.year, month: $0.yyyymmdd / 100 % 100, day: $0.yyyymmdd % 100) } }
-            from = midnight(f.day("from"))
+            from = f.day("from").flatMap { ChinaTime.date($0) }
             // "to" is inclusive: records starting before the next day's midnight in Beijing.
-            to = midnight(f.day("to")).map { $0.addingTimeInterval(86400) }
+            to = f.day("to").flatMap { ChinaTime.date($0) }.map { $0.addingTimeInterval(86400) }
             if let from, let to, to <= from { f.reject("to", "field.date_order") }
             purpose = f.oneOf("purpose", InstrumentManageController.purposes); side = f.oneOf("side", ["internal", "external"]); flagged = f.flag("flagged")
             try f.check()

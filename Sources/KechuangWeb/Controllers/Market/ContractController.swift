@@ -42,12 +42,12 @@ struct ContractController {
                         .filter(\.$sellerName ~~ text).filter(\.$buyerName ~~ text)
                 }
             }
-            if let year { b = b.filter(\.$registrationNumber >= "\(year)").filter(\.$registrationNumber < "\(year + 1)") }
+            if let year { b = b.registered(in: year) }
             if let type { b = b.filter(\.$type == type.rawValue) }
             if let field { b = b.filter(\.$field == field.rawValue) }
-            // Ordos region codes start with 1506: output = the seller is in Ordos, absorbed = the buyer is.
-            if side == "output" { b = b.filter(\.$sellerRegion =~ "1506") }
-            if side == "absorbed" { b = b.filter(\.$buyerRegion =~ "1506") }
+            // Output = the seller is in Ordos, absorbed = the buyer is.
+            if side == "output" { b = b.filter(\.$sellerRegion =~ ContractDraft.ordosRegionPrefix) }
+            if side == "absorbed" { b = b.filter(\.$buyerRegion =~ ContractDraft.ordosRegionPrefix) }
             return b
         }
     }
