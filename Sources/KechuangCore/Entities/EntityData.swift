@@ -25,14 +25,24 @@ public struct EntityFact: Sendable, Equatable {
 public enum EntityData {
     public static let years = 2000...2100
 
-    /// Inputs for evaluating `year`: each variable's value that year; `x_last_year` variables take `x` of the year before.
+    /// Suffixes of derived variables and how many years back each reads its base variable.
+    public static let derivedSuffixes: [(suffix: String, yearsBack: Int)] = [("_last_year", 1), ("_two_years_ago", 2)]
+
+    /// The base variable and years back of a derived variable (`rd_expense_two_years_ago` → `rd_expense`, 2).
+    public static func derivation(of name: String) -> (base: String, yearsBack: Int)? {
+        for d in derivedSuffixes where name.hasSuffix(d.suffix) { return (String(name.dropLast(d.suffix.count)), d.yearsBack) }
+        return nil
+    }
+
+    /// Inputs for evaluating `year`: each variable's value that year; `x_last_year` variables take `x` of the year
+    /// before and `x_two_years_ago` that of two years before, unless stored themselves.
     public static func inputs(from facts: [EntityFact], year: Int, base: RuleBase, entity: EntityKind) -> [String: Value] {
         var out: [String: Value] = [:]
         let byKey = Dictionary(facts.map { ("\($0.year)/\($0.variable)", $0) }, uniquingKeysWith: { a, _ in a })
         for v in base.variables where v.entities.contains(entity) {
             var fact = byKey["\(year)/\(v.name)"]
-            if v.name.hasSuffix("_last_year"), fact == nil {
-                fact = byKey["\(year - 1)/\(String(v.name.dropLast("_last_year".count)))"]
+            if fact == nil, let d = derivation(of: v.name) {
+                fact = byKey["\(year - d.yearsBack)/\(d.base)"]
             }
             if let fact, let value = try? RuleBase.convert(.text(fact.value), to: v, field: v.name) { out[v.name] = value }
         }
@@ -48,7 +58,7 @@ public enum EntityData {
         }
         var out: [String: String?] = [:]
         for (name, text) in raw.sorted(by: { $0.key < $1.key }) {
-            guard let v = base.variable(name), v.entities.contains(entity), !v.name.hasSuffix("_last_year") else {
+            guard let v = base.variable(name), v.entities.contains(entity), derivation(of: v.name) == nil else {
                 errors.append(.invalid(name, "policy.unknown_variable", ["name": String(name.prefix(40))]))
                 continue
             }
@@ -64,9 +74,9 @@ public enum EntityData {
         return (year!, out)
     }
 
-    /// The variables an organisation of this kind keeps yearly (the `_last_year` ones are derived).
+    /// The variables an organisation of this kind keeps yearly (the `_last_year` / `_two_years_ago` ones are derived).
     public static func variables(for entity: EntityKind, in base: RuleBase) -> [VariableDef] {
-        base.variables.filter { $0.entities.contains(entity) && !$0.name.hasSuffix("_last_year") }
+        base.variables.filter { $0.entities.contains(entity) && derivation(of: $0.name) == nil }
     }
 }
 

@@ -27,7 +27,7 @@ extension EntityData {
         }
         var problems: [ImportProblem] = []
         for (k, name) in header.enumerated() where name != "year" {
-            if name.isEmpty || base.variable(name).map({ !$0.entities.contains(entity) || $0.name.hasSuffix("_last_year") }) ?? true {
+            if name.isEmpty || base.variable(name).map({ !$0.entities.contains(entity) || EntityData.derivation(of: $0.name) != nil }) ?? true {
                 problems.append(ImportProblem(line: 1, error: .invalid(name.isEmpty ? "column \(k + 1)" : name, "policy.unknown_variable", ["name": String(name.prefix(40))])))
             }
             if header.firstIndex(of: name) != k { problems.append(ImportProblem(line: 1, error: .invalid(name, "import.duplicate_column"))) }

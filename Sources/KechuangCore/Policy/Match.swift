@@ -35,7 +35,8 @@ public struct MatchReport: Sendable {
         let prepared = base.prepare(date: date, entity: entity, overlay: overlay)
         let frame = prepared.makeFrame()
         for (name, value) in inputs { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
-        let traces = prepared.explain(frame, overlay: overlay)
+        // Assessment schemes (the cultivation ladder) are answered by their own module, not as benefits.
+        let traces = prepared.explain(frame, overlay: overlay).filter { $0.rule.scheme == nil }
         let items = traces.map(Item.init).sorted(by: order)
         var decides: [String: [String]] = [:]
         for item in items where item.outcome.status == .undetermined {

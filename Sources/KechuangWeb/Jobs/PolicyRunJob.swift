@@ -64,7 +64,7 @@ struct PolicyRunJob {
 
         let prepared = rules.prepare(date: day, entity: entity)
         let frame = prepared.makeFrame()
-        let outputRules = rules.rules.filter { $0.entities.contains(entity) }
+        let outputRules = rules.rules.filter { $0.entities.contains(entity) && $0.scheme == nil }
         var csv = "organization_id,name,credit_code,banner," + outputRules.map(\.id).joined(separator: ",") + "\n"
         var xlsxRows: [[XLSXWriter.Cell]] = []
         var eligible = Array(repeating: 0, count: outputRules.count)

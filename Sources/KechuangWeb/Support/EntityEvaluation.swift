@@ -22,7 +22,7 @@ struct EntityEvaluation {
         var sources: [String: String] = [:]
         for name in inputs.keys {
             let own = facts.first { $0.year == dataYear && $0.variable == name }
-            let prev = name.hasSuffix("_last_year") ? facts.first { $0.year == dataYear - 1 && $0.variable == String(name.dropLast(10)) } : nil
+            let prev = EntityData.derivation(of: name).flatMap { d in facts.first { $0.year == dataYear - d.yearsBack && $0.variable == d.base } }
             if let f = own ?? prev { sources[name] = "\(f.year) · \(req.sourceLabel(f.source))\(f.verified ? " ✓" : "")" }
         }
         let today = Day(ChinaTime.dateString(Date()))!

@@ -42,7 +42,8 @@ public final class BatchEvaluatorCore {
         let used = Set(columns.map(\.index) + [id])
         ignoredColumns = header.enumerated().filter { !used.contains($0.offset) }.map(\.element)
         expectedCount = header.count
-        outputIndices = prepared.applicable
+        // Assessment-scheme rules (the cultivation ladder) are no benefit to list per row.
+        outputIndices = prepared.applicable.filter { base.rules[$0].scheme == nil }
         outputRules = outputIndices.map { base.rules[$0] }
         outputHasAmount = outputRules.map(\.kind.hasAmount)
         frame = prepared.makeFrame()

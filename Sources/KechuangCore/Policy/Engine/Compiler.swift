@@ -14,7 +14,7 @@ struct Compiler {
 
     let variables: [String: (slot: Int, type: ValueType)]
     let parameters: [String: (slot: Int, type: ValueType)]
-    let rules: [String: (index: Int, hasAmount: Bool)]
+    let rules: [String: (index: Int, amountType: ValueType?)]
 
     func compile(_ e: Expr) throws(PolicyLoadError) -> Typed {
         func fail(_ m: String) -> PolicyLoadError { PolicyLoadError(e.position, m) }
@@ -90,8 +90,8 @@ struct Compiler {
             let isAmount = n.hasSuffix(".amount")
             let id = String(n.dropLast(isAmount ? 7 : 9))
             if let r = rules[id] {
-                if isAmount && !r.hasAmount { throw PolicyLoadError(p, "rule '\(id)' has no amount; use \(id).eligible") }
-                return Typed(node: RuleResultNode(rule: r.index, amount: isAmount), type: isAmount ? .money : .bool, flexible: false)
+                if isAmount && r.amountType == nil { throw PolicyLoadError(p, "rule '\(id)' has no amount; use \(id).eligible") }
+                return Typed(node: RuleResultNode(rule: r.index, amount: isAmount), type: isAmount ? r.amountType! : .bool, flexible: false)
             }
         }
         let near = (Array(variables.keys) + Array(parameters.keys)).filter { $0.hasPrefix(String(n.prefix(4))) }.sorted().prefix(3)

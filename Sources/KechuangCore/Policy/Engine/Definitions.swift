@@ -93,8 +93,12 @@ public enum RuleKind: String, Sendable {
     case recognition
     /// A computed amount that is not a payment (e.g. R&D counted as profit).
     case computation
+    /// Points or a count an assessment computes (e.g. the 科技型中小企业 score): a plain number, not money.
+    case score
 
-    public var hasAmount: Bool { self == .award || self == .computation }
+    public var hasAmount: Bool { self == .award || self == .computation || self == .score }
+    /// The type of the rule's amount as other rules read it (`rule.amount`), or nil when it has none.
+    public var amountType: ValueType? { self == .score ? .number : (hasAmount ? .money : nil) }
 }
 
 /// One rule: a clause of the policy as code.
@@ -126,6 +130,9 @@ public struct RuleDef: Sendable {
     public let capGroup: String?
     public let version: String
     public let position: SourcePosition
+    /// The assessment scheme a rule belongs to (`ladder` for the cultivation-ladder criteria), or nil for a
+    /// benefit or duty of the policy. Scheme rules are evaluated by their own module, not listed by 一键匹配.
+    public let scheme: String?
 }
 
 /// A cap on the total of several rules for one entity (e.g. a yearly ceiling per enterprise).

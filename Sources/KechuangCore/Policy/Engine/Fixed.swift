@@ -85,22 +85,22 @@ public struct Fixed: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Division to `scale` decimals with `mode`; division by zero is an error, not infinity.
     public static func divide(_ a: Fixed, _ b: Fixed, scale: Int8 = 10, mode: RoundingMode = .halfEven) throws(FixedError) -> Fixed {
         guard b.units != 0 else { throw .divisionByZero }
-        // a/b = (a.units * 10^(scale + b.scale - a.scale)) / b.units
+        // a/b = (a.units * 10^(scale + b.scale - a.scale)) / b.units, in 128 bits: the ratio of two sums of
+        // money in the tens of millions (growth rates) needs more than 64 bits before the division.
         let shift = Int(scale) + Int(b.scale) - Int(a.scale)
-        var num = a.units
-        var den = b.units
-        if shift >= 0 {
-            guard shift <= 18 else { throw .overflow }
-            let (n, o) = num.multipliedReportingOverflow(by: pow10[shift])
-            if o { throw .overflow }
-            num = n
-        } else {
-            guard -shift <= 18 else { throw .overflow }
-            let (d, o) = den.multipliedReportingOverflow(by: pow10[-shift])
-            if o { throw .overflow }
-            den = d
-        }
-        return Fixed(units: roundedQuotient(num, den, mode), scale: scale).normalized()
+        guard abs(shift) <= 36 else { throw .overflow }
+        var num = Int128(a.units)
+        var den = Int128(b.units)
+        if shift >= 0 { num *= Self.pow10Wide(shift) } else { den *= Self.pow10Wide(-shift) }
+        let q = roundedQuotient(num, den, mode)
+        guard let units = Int64(exactly: q) else { throw .overflow }
+        return Fixed(units: units, scale: scale).normalized()
+    }
+
+    static func pow10Wide(_ n: Int) -> Int128 {
+        var p: Int128 = 1
+        for _ in 0..<n { p *= 10 }
+        return p
     }
 
     /// Rounds to `scale` decimals (a no-op when already that precise).
@@ -111,13 +111,13 @@ public struct Fixed: Hashable, Sendable, Comparable, CustomStringConvertible {
         return Fixed(units: Self.roundedQuotient(units, Self.pow10[diff], mode), scale: s)
     }
 
-    static func roundedQuotient(_ n: Int64, _ d: Int64, _ mode: RoundingMode) -> Int64 {
+    static func roundedQuotient<T: FixedWidthInteger & SignedInteger>(_ n: T, _ d: T, _ mode: RoundingMode) -> T {
         var q = n / d
         let r = n % d
         if r == 0 { return q }
         let negative = (n < 0) != (d < 0)
-        let twice = r.magnitude * 2
-        let half = twice.compare(d.magnitude)
+        let twice = r.magnitude * 2, whole = d.magnitude
+        let half: ComparisonResult = twice < whole ? .less : (twice > whole ? .greater : .equal)
         switch mode {
         case .down: break
         case .floor: if negative { q -= 1 }

@@ -75,7 +75,7 @@ public final class RuleBase: @unchecked Sendable {
         let compiler = Compiler(
             variables: vIndex.mapValues { ($0, defs.variables[$0].type) },
             parameters: pIndex.mapValues { ($0, defs.parameters[$0].type) },
-            rules: rIndex.mapValues { ($0, sortedRules[$0].kind.hasAmount) })
+            rules: rIndex.mapValues { ($0, sortedRules[$0].kind.amountType) })
 
         var conditionNodes: [[Node]] = []
         var conditionSides: [[(Node, Node)?]] = []
@@ -96,7 +96,9 @@ public final class RuleBase: @unchecked Sendable {
                 do throws(PolicyLoadError) {
                     guard rule.kind.hasAmount else { throw PolicyLoadError(a.position, "a \(rule.kind.rawValue) rule has no amount; remove 'amount' or make it an award") }
                     let t = try compiler.compile(a)
-                    if t.type != .money && !(t.type == .number && t.flexible) {
+                    if rule.kind == .score {
+                        if t.type != .number { throw PolicyLoadError(a.position, "a score is a plain number, but this is \(t.type.rawValue)") }
+                    } else if t.type != .money && !(t.type == .number && t.flexible) {
                         throw PolicyLoadError(a.position, "the amount must be money, but this is \(t.type.rawValue)")
                     }
                     amountNode = t.node
@@ -195,4 +197,13 @@ public final class RuleBase: @unchecked Sendable {
     public func rule(_ id: String) -> RuleDef? { ruleIndex[id].map { rules[$0] } }
     public func variable(_ name: String) -> VariableDef? { variableIndex[name].map { variables[$0] } }
     public func parameter(_ name: String) -> ParameterDef? { parameterIndex[name].map { parameters[$0] } }
+}
+
+extension RuleBase {
+    /// The inputs of `entity` that rules of one scheme read (nil: the benefits and duties 一键匹配 lists), in file order.
+    public func variables(for entity: EntityKind, scheme: String?) -> [VariableDef] {
+        var used = Set<String>()
+        for (i, r) in rules.enumerated() where r.scheme == scheme && r.entities.contains(entity) { used.formUnion(ruleInputs[i]) }
+        return variables.filter { $0.entities.contains(entity) && used.contains($0.name) }
+    }
 }

@@ -10,6 +10,8 @@ public struct RuleTrace: Sendable {
         /// For a failed comparison: how far the entity is from passing it (same unit as the comparison).
         public let gap: String?
         public let missing: [String]
+        /// For an ordering comparison (`a ≥ b`, …): the value of each side, so a page can show value and threshold.
+        public let sides: (left: Value, right: Value)?
     }
 
     public struct ParameterUse: Sendable {
@@ -57,7 +59,8 @@ extension PreparedEvaluation {
                 let expr = rule.conditions[c].expr
                 let missing = expr.names.filter { n in base.variableIndex[n].map { f.inputs[$0] == .unknown } ?? false }
                 conditions.append(.init(source: rule.conditions[c].source, substituted: render(expr, f), result: result,
-                                        gap: result == .bool(false) ? gap(rule: i, condition: c, f) : nil, missing: missing))
+                                        gap: result == .bool(false) ? gap(rule: i, condition: c, f) : nil, missing: missing,
+                                        sides: sides(rule: i, condition: c, f)))
             }
         }
         let uses = base.ruleParameters[i].map { slot -> RuleTrace.ParameterUse in
@@ -134,6 +137,12 @@ extension PreparedEvaluation {
             out += negated ? " not in " : " in "
             render(b, f, into: &out)
         }
+    }
+
+    /// Both sides of an ordering comparison, evaluated alone.
+    func sides(rule i: Int, condition c: Int, _ f: EvalFrame) -> (left: Value, right: Value)? {
+        guard let (a, b) = base.conditionSides[i][c] else { return nil }
+        return ((try? a.eval(f)) ?? .unknown, (try? b.eval(f)) ?? .unknown)
     }
 
     /// For `a ≥ b` (and the other orderings) that failed, the distance b − a; nil for other conditions.

@@ -87,7 +87,8 @@ struct MatchController {
         }
         let en = req.lang == .en
         let missing = Set(report?.missingInputs.map(\.variable.name) ?? [])
-        let fields = base.variables.filter { $0.entities.contains(kind) }.map { v in
+        // Only what the benefits read: the ladder's inputs have their own self-assessment form.
+        let fields = base.variables(for: kind, scheme: nil).map { v in
             Field(name: v.name, label: en ? v.labelEn : v.label, type: v.type.rawValue, source: v.source, government: v.government,
                   value: query[v.name] ?? "",
                   options: v.type == .bool ? [.init(value: "true", label: req.t("yes")), .init(value: "false", label: req.t("no"))]
