@@ -84,6 +84,7 @@ func routes(_ app: Application) {
     MatchAPIController().register(app)
     RuleBaseAdminController().register(app)
     EntityDataController().register(app)
+    LadderController().register(app)
     ApplicationController().register(app)
     ReviewController().register(app)
     PolicyRunController().register(app)

@@ -35,13 +35,15 @@ struct EntityDataAndApplicationsTests {
             let b = Browser(app)
             try await b.signIn("enterprise")
             try await b.get("/organizations/\(id)/data")
-            let res = try await b.post("/organizations/\(id)/data", ["year": "2024", "rd_expense": "300万", "newly_recognized_hte": "true"])
+            // 2022: a year the demo data (2023–2025) leaves empty.
+            let audits = try await auditCount(app, action: "entity_data.save")
+            let res = try await b.post("/organizations/\(id)/data", ["year": "2022", "rd_expense": "300万", "newly_recognized_hte": "true"])
             #expect(res.status == .seeOther)
-            let facts = try await EntityFactRecord.query(on: app.db).all()
+            let facts = try await EntityFactRecord.query(on: app.db).filter(\.$year == 2022).all()
             #expect(Set(facts.map(\.variable)) == ["rd_expense", "newly_recognized_hte"])
             #expect(facts.first { $0.variable == "rd_expense" }?.value == "3000000")
             #expect(facts.allSatisfy { $0.source == EntityFact.selfDeclared && !$0.verified })
-            #expect(try await auditCount(app, action: "entity_data.save") == 1)
+            #expect(try await auditCount(app, action: "entity_data.save") == audits + 1)
             let bad = try await b.post("/organizations/\(id)/data", ["year": "2024", "rd_expense": "-5", "standard_level": "galactic"])
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.body.string.contains("不能小于 0"))
@@ -56,9 +58,10 @@ struct EntityDataAndApplicationsTests {
             try await b.signIn("enterprise")
             #expect(try await b.get("/organizations/\(other)/data").status == .notFound)
             try await b.get("/account")
-            let post = try await b.post("/organizations/\(other)/data", ["year": "2024", "rd_expense": "1"])
+            let before = try await EntityFactRecord.query(on: app.db).count()
+            let post = try await b.post("/organizations/\(other)/data", ["year": "2022", "rd_expense": "1"])
             #expect(post.status == .notFound)
-            #expect(try await EntityFactRecord.query(on: app.db).count() == 0)
+            #expect(try await EntityFactRecord.query(on: app.db).count() == before)
         }
     }
 
@@ -70,16 +73,17 @@ struct EntityDataAndApplicationsTests {
             try await b.signIn("enterprise")
             try await b.get("/organizations/\(id)/data")
             let bad = try await multipart(b, "/organizations/\(id)/data/import", filename: "d.csv",
-                                          content: Data("year,rd_expense,is_soe\n2023,1000000,0\n2024,abc,1\n1800,5,maybe\n".utf8))
+                                          content: Data("year,rd_expense,is_soe\n2021,1000000,0\n2022,abc,1\n1800,5,maybe\n".utf8))
             #expect(bad.status == .unprocessableEntity)
             let html = bad.body.string
             #expect(html.contains("第3行") && html.contains("第4行"))
-            #expect(try await EntityFactRecord.query(on: app.db).count() == 0)
+            // Years before the demo data's 2023–2025, so every fact counted here came from this import.
+            #expect(try await EntityFactRecord.query(on: app.db).filter(\.$year < 2023).count() == 0)
             try await b.get("/organizations/\(id)/data")
             let good = try await multipart(b, "/organizations/\(id)/data/import", filename: "d.csv",
-                                           content: Data("\u{FEFF}year,rd_expense,is_soe\n2023,1000000,0\n2024,\"1,500,000\",0\n".utf8))
+                                           content: Data("\u{FEFF}year,rd_expense,is_soe\n2021,1000000,0\n2022,\"1,500,000\",0\n".utf8))
             #expect(good.status == .seeOther)
-            #expect(try await EntityFactRecord.query(on: app.db).count() == 4)
+            #expect(try await EntityFactRecord.query(on: app.db).filter(\.$year < 2023).count() == 4)
         }
     }
 
@@ -91,10 +95,10 @@ struct EntityDataAndApplicationsTests {
             try await b.signIn("enterprise")
             try await b.get("/organizations/\(id)/data")
             let xlsx = try XLSXWriter.workbook(sheetName: "data", header: ["year", "rd_expense", "standard_level"],
-                                               rows: [[.number("2024"), .number("1234567.89"), .text("national")]])
+                                               rows: [[.number("2022"), .number("1234567.89"), .text("national")]])
             let res = try await multipart(b, "/organizations/\(id)/data/import", filename: "data.xlsx", content: xlsx)
             #expect(res.status == .seeOther)
-            let facts = try await EntityFactRecord.query(on: app.db).all()
+            let facts = try await EntityFactRecord.query(on: app.db).filter(\.$year == 2022).all()
             #expect(facts.first { $0.variable == "rd_expense" }?.value == "1234567.89")
             #expect(facts.first { $0.variable == "standard_level" }?.value == "national")
         }

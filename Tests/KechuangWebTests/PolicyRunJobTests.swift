@@ -62,11 +62,12 @@ struct WhatIfTests {
         try await withPlatform { app in
             let org = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$kindRaw == "enterprise").sort(\.$name).first())
             let store = EntityDataStore(db: app.db)
-            try await store.save(organizationID: org.id!, year: 2024, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
-            try await store.save(organizationID: org.id!, year: 2023, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
+            // 2022/2021: years the demo data (2023–2025) leaves empty, so this firm is the only one in the totals.
+            try await store.save(organizationID: org.id!, year: 2022, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
+            try await store.save(organizationID: org.id!, year: 2021, values: ["rd_expense": "2000000"], source: "市税务局", verified: true, actor: .system)
             let b = Browser(app)
             try await b.signIn("reviewer")
-            let res = try await b.get("/admin/policy/whatif?run=1&entity=enterprise&year=2024&date=2025-06-30&p.rd_subsidy.base_rate=0.12")
+            let res = try await b.get("/admin/policy/whatif?run=1&entity=enterprise&year=2022&date=2025-06-30&p.rd_subsidy.base_rate=0.12")
             #expect(res.status == .ok)
             let html = res.body.string
             #expect(html.contains("¥200,000.00"))

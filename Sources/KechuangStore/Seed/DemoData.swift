@@ -85,6 +85,11 @@ public struct DemoSeeder: Sendable {
                 let code = CreditCode.complete("91" + banner.code + "MA0" + String(format: "%06d", (i + 1) * 7919 % 1_000_000))
                 try await upsertOrganization(OrganizationRecord(kind: .enterprise, name: ent.name, creditCode: code, banner: banner), on: tx)
             }
+            var enterprises: [OrganizationRecord] = []
+            for ent in file.enterprises {
+                if let org = try await OrganizationRecord.query(on: tx).filter(\.$name == ent.name).first() { enterprises.append(org) }
+            }
+            try await DemoEntityFacts.load(enterprises: enterprises, on: tx, actor: actor)
             for u in file.users {
                 guard let role = Role(rawValue: u.role) else {
                     throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": u.username])

@@ -12,7 +12,15 @@ struct EntityEvaluation {
     /// Where each input came from: "2024 · 市税务局 ✓".
     let sources: [String: String]
 
-    static func run(req: Request, org: OrganizationRecord, kind: EntityKind, year: Int?) async throws -> EntityEvaluation {
+    /// An organisation's stored yearly data as rule inputs for one data year (the latest with data if nil).
+    struct StoredInputs {
+        let dataYear: Int
+        let availableYears: [Int]
+        let inputs: [String: Value]
+        let sources: [String: String]
+    }
+
+    static func storedInputs(req: Request, org: OrganizationRecord, kind: EntityKind, year: Int?) async throws -> StoredInputs {
         let base = try req.services.rules.require()
         let records = try await EntityDataStore(db: req.db).facts(organizationID: org.id!)
         let facts = records.map(EntityDataStore.domain)
@@ -25,9 +33,15 @@ struct EntityEvaluation {
             let prev = EntityData.derivation(of: name).flatMap { d in facts.first { $0.year == dataYear - d.yearsBack && $0.variable == d.base } }
             if let f = own ?? prev { sources[name] = "\(f.year) · \(req.sourceLabel(f.source))\(f.verified ? " ✓" : "")" }
         }
+        return StoredInputs(dataYear: dataYear, availableYears: years, inputs: inputs, sources: sources)
+    }
+
+    static func run(req: Request, org: OrganizationRecord, kind: EntityKind, year: Int?) async throws -> EntityEvaluation {
+        let base = try req.services.rules.require()
+        let stored = try await storedInputs(req: req, org: org, kind: kind, year: year)
         let today = Day(ChinaTime.dateString(Date()))!
-        return EntityEvaluation(report: MatchReport.run(base: base, entity: kind, date: today, inputs: inputs),
-                                dataYear: dataYear, availableYears: years, inputs: inputs, sources: sources)
+        return EntityEvaluation(report: MatchReport.run(base: base, entity: kind, date: today, inputs: stored.inputs),
+                                dataYear: stored.dataYear, availableYears: stored.availableYears, inputs: stored.inputs, sources: stored.sources)
     }
 
     struct InputUsed: Codable {

@@ -18,6 +18,7 @@ struct AccountController {
         let kind: String
         /// Enterprises and institutions keep yearly data; departments do not.
         let hasData: Bool
+        let isEnterprise: Bool
     }
 
     struct PasswordContent: Encodable {
@@ -34,7 +35,7 @@ struct AccountController {
         let me = try req.requireUser()
         guard let user = try await req.accounts.user(id: me.id) else { throw DomainError.unauthenticated }
         let orgs = try await req.accounts.organizations(of: me.id).map {
-            Org(id: $0.id!.uuidString, name: $0.name, kind: req.t("org_kind_\($0.kindRaw)"), hasData: $0.kind.entityKind != nil)
+            Org(id: $0.id!.uuidString, name: $0.name, kind: req.t("org_kind_\($0.kindRaw)"), hasData: $0.kind.entityKind != nil, isEnterprise: $0.kind == .enterprise)
         }
         return try await req.page("accounts/account", titleKey: "account_title", content: Content(
             username: user.username, displayName: user.displayName, roleLabel: req.t("role_\(user.roleRaw)"),

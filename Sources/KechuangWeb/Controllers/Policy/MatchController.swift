@@ -68,33 +68,19 @@ struct MatchController {
         let today = ChinaTime.dateString(Date())
         let date = query["date"].flatMap { $0.isEmpty ? nil : $0 } ?? today
         let submitted = query["run"] == "1"
-        var raw: [String: RawInput] = [:]
-        for (k, v) in query where !["kind", "date", "run"].contains(k) && !v.trimmingCharacters(in: .whitespaces).isEmpty {
-            raw[k] = .text(v)
-        }
+        let raw = ProfileForm.rawInputs(query, skipping: ["kind", "date", "run"])
         var fieldErrors: [String: String] = [:]
         var general: [String] = []
         var report: MatchReport?
         if submitted {
             switch Self.run(base: base, kind: kind, date: date, raw: raw, today: today) {
             case .success(let r): report = r
-            case .failure(let v):
-                for e in v.errors {
-                    let message = req.services.translator.message(e, req.lang)
-                    if let f = e.field, f.hasPrefix("inputs.") { fieldErrors[String(f.dropFirst(7))] = message } else { general.append("\(e.field ?? ""): \(message)") }
-                }
+            case .failure(let v): (fieldErrors, general) = ProfileForm.errors(v, req: req)
             }
         }
-        let en = req.lang == .en
-        let missing = Set(report?.missingInputs.map(\.variable.name) ?? [])
         // Only what the benefits read: the ladder's inputs have their own self-assessment form.
-        let fields = base.variables(for: kind, scheme: nil).map { v in
-            Field(name: v.name, label: en ? v.labelEn : v.label, type: v.type.rawValue, source: v.source, government: v.government,
-                  value: query[v.name] ?? "",
-                  options: v.type == .bool ? [.init(value: "true", label: req.t("yes")), .init(value: "false", label: req.t("no"))]
-                         : v.allowed?.map { .init(value: $0, label: req.t("value_\($0)")) },
-                  missing: missing.contains(v.name), error: fieldErrors[v.name])
-        }
+        let fields = ProfileForm.fields(base.variables(for: kind, scheme: nil), query: query,
+                                        missing: Set(report?.missingInputs.map(\.variable.name) ?? []), errors: fieldErrors, req: req)
         return try await req.page("policy/match", titleKey: "match_title", content: Content(
             kinds: EntityKind.allCases.map { .init(value: $0.rawValue, label: req.t("entity_\($0.rawValue)")) },
             kind: kind.rawValue, date: date, fields: fields, submitted: submitted, errors: general,
