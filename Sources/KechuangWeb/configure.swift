@@ -85,6 +85,8 @@ func routes(_ app: Application) {
     RuleBaseAdminController().register(app)
     EntityDataController().register(app)
     LadderController().register(app)
+    RecognitionController().register(app)
+    PlatformController().register(app)
     ApplicationController().register(app)
     ReviewController().register(app)
     PolicyRunController().register(app)

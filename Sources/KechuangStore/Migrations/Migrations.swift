@@ -16,5 +16,6 @@ public enum KechuangMigrations {
         M0011CreateInstrumentsAndBookings(),
         M0012InstrumentRegistryAndUsage(),
         M0013CreateTechnologyMarket(),
+        M0014CreateEntitiesRegistry(),
     ]
 }

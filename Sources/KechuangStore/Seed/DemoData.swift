@@ -90,6 +90,8 @@ public struct DemoSeeder: Sendable {
                 if let org = try await OrganizationRecord.query(on: tx).filter(\.$name == ent.name).first() { enterprises.append(org) }
             }
             try await DemoEntityFacts.load(enterprises: enterprises, on: tx, actor: actor)
+            let today = Day(ChinaTime.dateString(Date()))!
+            try await DemoRegistry.recognitions(enterprises: enterprises, today: today, on: tx, actor: actor)
             for u in file.users {
                 guard let role = Role(rawValue: u.role) else {
                     throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": u.username])
@@ -150,6 +152,7 @@ public struct DemoSeeder: Sendable {
                 try await DemoUsage.history(for: i, on: tx)
             }
             if let market = file.market { try await DemoMarket.load(market, on: tx) }
+            try await DemoRegistry.platforms(today: today, on: tx, actor: actor)
             try await PlatformSettingRecord(key: Self.markerKey, value: ChinaTime.iso(Date())).create(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "demo.load", entityType: "platform", entityID: "demo",
                                        detail: ["institutions": String(file.institutions.count), "enterprises": String(file.enterprises.count),

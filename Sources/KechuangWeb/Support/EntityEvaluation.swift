@@ -26,9 +26,15 @@ struct EntityEvaluation {
         let facts = records.map(EntityDataStore.domain)
         let years = Array(Set(facts.map(\.year))).sorted(by: >)
         let dataYear = year ?? years.first ?? (Int(ChinaTime.dateString(Date()).prefix(4))! - 1)
-        let inputs = EntityData.inputs(from: facts, year: dataYear, base: base, entity: kind)
+        var inputs = EntityData.inputs(from: facts, year: dataYear, base: base, entity: kind)
         var sources: [String: String] = [:]
-        for name in inputs.keys {
+        if kind == .enterprise {
+            let records = try await RecognitionStore(db: req.db).of(organizationID: org.id!).map(\.domain)
+            let merged = EntityData.enterpriseInputs(facts: facts, recognitions: records, year: dataYear, today: Day(ChinaTime.dateString(Date()))!, base: base)
+            inputs = merged.inputs
+            for name in merged.fromRecords { sources[name] = req.t("recognition_source") }
+        }
+        for name in inputs.keys where sources[name] == nil {
             let own = facts.first { $0.year == dataYear && $0.variable == name }
             let prev = EntityData.derivation(of: name).flatMap { d in facts.first { $0.year == dataYear - d.yearsBack && $0.variable == d.base } }
             if let f = own ?? prev { sources[name] = "\(f.year) · \(req.sourceLabel(f.source))\(f.verified ? " ✓" : "")" }

@@ -62,7 +62,7 @@ extension Request {
 /// The menu: only modules that exist, and only those the user may open.
 enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
-        var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/ladder", "nav_ladder"), ("/policy/rules", "nav_rules"),
+        var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/ladder", "nav_ladder"), ("/platforms", "nav_platforms"), ("/policy/rules", "nav_rules"),
                                            ("/policy", "nav_policy"), ("/organizations", "nav_organizations"),
                                            ("/monitoring", "nav_monitoring"), ("/market", "nav_market"), ("/instruments", "nav_instruments")]
         if let user {
@@ -70,6 +70,7 @@ enum Navigation {
             entries.append(("/account", "nav_account"))
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))
+                entries.append(("/admin/recognitions", "nav_recognitions"))
                 entries.append(("/market/review", "nav_market_review"))
                 entries.append(("/tracking", "nav_tracking"))
                 entries.append(("/dashboard", "nav_dashboard"))
