@@ -87,6 +87,8 @@ func routes(_ app: Application) {
     LadderController().register(app)
     RecognitionController().register(app)
     PlatformController().register(app)
+    InnovationPointsController().register(app)
+    LadderTrackingController().register(app)
     ApplicationController().register(app)
     ReviewController().register(app)
     PolicyRunController().register(app)

@@ -214,3 +214,56 @@ struct RegistryTests {
         }
     }
 }
+
+@Suite("Innovation points and 双倍增/三清零 pages")
+struct PointsAndTrackingTests {
+    @Test("Staff see the ranked points list with the method and version, export XLSX; an enterprise sees only its own profile")
+    func points() async throws {
+        try await withPlatform { app in
+            let staff = Browser(app)
+            try await staff.signIn("admin")
+            let page = try await staff.get("/entities/points?year=2025")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("ordos-pilot-v1") && html.contains("百分位") && html.contains("组内排名"))
+            #expect(html.contains("鄂尔多斯市康巴什氢能科技有限公司"))
+            let xlsx = try await staff.get("/entities/points?year=2025&format=xlsx")
+            let rows = try XLSXReader.rows(from: Data(xlsx.body.readableBytesView))
+            #expect(rows.first?.contains("rd_intensity") == true)
+            #expect(rows.count == 37)
+            #expect(try await staff.get("/entities/points?version=v9").status == .unprocessableEntity)
+            #expect(try await staff.get("/entities/points?stage=teenage").status == .unprocessableEntity)
+            let company = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯市康巴什氢能科技有限公司").first())
+            let owner = Browser(app)
+            try await owner.signIn("enterprise")
+            #expect(try await owner.get("/entities/points").status == .forbidden)
+            let mine = try await owner.get("/organizations/\(company.id!.uuidString)/points?year=2025")
+            #expect(mine.status == .ok)
+            #expect(mine.body.string.contains("研发费用占营业收入比重") && mine.body.string.contains("组内百分位"))
+            let other = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$kindRaw == "enterprise").filter(\.$id != company.id!).first())
+            #expect(try await owner.get("/organizations/\(other.id!.uuidString)/points").status == .notFound)
+        }
+    }
+
+    @Test("双倍增 counts by year and banner from the records; 三清零 lists the 规上 firms still at zero; CSV of the list")
+    func tracking() async throws {
+        try await withPlatform { app in
+            let staff = Browser(app)
+            try await staff.signIn("reviewer")
+            let page = try await staff.get("/entities/tracking")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("双倍增") && html.contains("三清零") && html.contains("尚未清零的企业"))
+            #expect(html.contains("无研发机构"))
+            let csv = try await staff.get("/entities/tracking?format=csv")
+            #expect(csv.body.string.contains("no_rd_institution"))
+            #expect(try await staff.get("/entities/tracking?zero=everything").status == .unprocessableEntity)
+            let owner = Browser(app)
+            try await owner.signIn("enterprise")
+            #expect(try await owner.get("/entities/tracking").status == .forbidden)
+            // The monitoring indicator 国家高新技术企业数 now has a value computed from the records.
+            let indicator = try await staff.get("/monitoring/indicators/hte_count").body.string
+            #expect(indicator.contains("持有有效高新技术企业认定的企业"))
+        }
+    }
+}

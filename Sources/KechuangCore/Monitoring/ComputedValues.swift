@@ -40,4 +40,25 @@ public enum PlatformComputations {
                                  contributors: output.count)
         }
     }
+
+    /// 国家高新技术企业数 per year from the platform's records: enterprises holding the title at the year's end.
+    public static func hteCount(_ counts: [(year: Int, count: Int)]) -> [ComputedValue] {
+        counts.filter { $0.count > 0 }.map { c in
+            ComputedValue(indicator: "hte_count", year: c.year, value: Decimal(c.count), unit: "家",
+                          computation: "enterprises on the platform holding a 高新技术企业 recognition in force on 31 December (or today, this year)",
+                          contributors: c.count)
+        }
+    }
+
+    /// 新增自治区级以上创新平台载体 (cumulative from 2025): platforms of autonomous-region or national level in the registry,
+    /// counted by the year they were first recognised.
+    public static func newRegionPlatforms(_ recognized: [(year: Int, level: String)], from start: Int = 2025) -> [ComputedValue] {
+        let upper = recognized.filter { ($0.level == "region" || $0.level == "national") && $0.year >= start }
+        guard let last = upper.map(\.year).max() else { return [] }
+        return (start...last).map { y in
+            let n = upper.filter { $0.year <= y }.count
+            return ComputedValue(indicator: "new_region_platforms", year: y, value: Decimal(n), unit: "家",
+                                 computation: "registry platforms of region or national level first recognised from \(start) to \(y)", contributors: n)
+        }
+    }
 }

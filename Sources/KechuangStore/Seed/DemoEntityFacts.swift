@@ -28,29 +28,32 @@ enum DemoEntityFacts {
                         "ip_class1_high_value_count": "0", "hnte_ip_points": "24", "hnte_management_points": "15", "conversions_avg_3y": "4",
                         "years_since_registration": "7", "hitech_field": "true", "restricted_industry": "false", "serious_violation": "false",
                         "is_tech_sme": "true", "is_innovative_sme": "true", "sme_size_ok": "true", "debt_ratio": "0.45",
-                        "strategic_emerging_field": "true"]),
+                        "strategic_emerging_field": "true", "is_above_scale_industrial": "true", "has_rd_institution": "true", "invention_patents": "3"]),
         // 1 · not yet a 科技型中小企业: too few tech staff.
         Profile(latest: ["revenue": "8000000", "rd_expense": "80000", "total_assets": "6000000", "total_liabilities": "3500000", "total_costs": "7600000"],
                 fixed: ["staff_count": "60", "tech_staff_count": "5", "ip_class1_count": "0", "ip_class2_count": "1", "restricted_industry": "false",
                         "serious_violation": "false", "is_hte": "false", "national_award_top3_5y": "false", "provincial_rd_institution": "false",
-                        "led_standard_5y": "false"]),
+                        "led_standard_5y": "false", "is_above_scale_industrial": "false", "invention_patents": "0"]),
         // 2 · a 科技型中小企业 on points; the 高企 self-scores are not entered yet (undetermined).
         Profile(latest: ["revenue": "30000000", "rd_expense": "1500000", "total_assets": "25000000", "total_liabilities": "11000000", "total_costs": "28000000"],
                 fixed: ["staff_count": "120", "tech_staff_count": "30", "ip_class1_count": "0", "ip_class2_count": "3", "restricted_industry": "false",
-                        "serious_violation": "false", "years_since_registration": "4"]),
+                        "serious_violation": "false", "years_since_registration": "4", "is_above_scale_industrial": "true",
+                        "has_rd_institution": "false", "invention_patents": "0"]),
         // 3 · meets 创新型中小企业 on points.
         Profile(latest: ["revenue": "50000000", "rd_expense": "2600000", "total_assets": "40000000", "total_liabilities": "19200000",
                          "total_costs": "46000000", "main_business_revenue": "42000000"],
                 fixed: ["staff_count": "150", "tech_staff_count": "40", "ip_class1_count": "2", "ip_class1_own_count": "1", "ip_class1_high_value_count": "0",
                         "ip_class2_count": "4", "restricted_industry": "false", "serious_violation": "false", "sme_size_ok": "true", "debt_ratio": "0.48",
-                        "strategic_emerging_field": "true", "is_tech_sme": "true"]),
+                        "strategic_emerging_field": "true", "is_tech_sme": "true", "is_above_scale_industrial": "true",
+                        "has_rd_institution": "false", "invention_patents": "2", "years_since_registration": "5"]),
         // 4 · a 专精特新 candidate meeting every condition but market position, which is not shown yet.
         Profile(latest: ["revenue": "120000000", "rd_expense": "5000000", "total_assets": "90000000", "total_liabilities": "49500000",
                          "total_costs": "108000000", "main_business_revenue": "105000000", "hitech_revenue": "80000000", "rd_expense_domestic": "5000000"],
                 fixed: ["staff_count": "260", "tech_staff_count": "60", "ip_class1_count": "5", "ip_class1_own_count": "4", "ip_class2_count": "9",
                         "restricted_industry": "false", "serious_violation": "false", "sme_size_ok": "true", "debt_ratio": "0.55", "segment_years": "6",
                         "market_position_leading": "false", "zjtx_score": "58", "is_tech_sme": "true", "is_innovative_sme": "true", "is_hte": "true",
-                        "provincial_award_top3_3y": "false", "provincial_rd_institution": "false"]),
+                        "provincial_award_top3_3y": "false", "provincial_rd_institution": "false", "is_above_scale_industrial": "true",
+                        "has_rd_institution": "true", "invention_patents": "5", "years_since_registration": "9"]),
         // 5 · a 小巨人 candidate holding the provincial 专精特新 title.
         Profile(latest: ["revenue": "240000000", "rd_expense": "9000000", "total_assets": "180000000", "total_liabilities": "90000000",
                          "total_costs": "210000000", "main_business_revenue": "225000000", "hitech_revenue": "170000000", "rd_expense_domestic": "9000000"],
@@ -58,7 +61,8 @@ enum DemoEntityFacts {
                         "restricted_industry": "false", "serious_violation": "false", "sme_size_ok": "true", "debt_ratio": "0.50", "segment_years": "8",
                         "segment_market_share": "0.12", "segment_domestic_rank": "4", "key_chain_link": "true", "zjtx_score": "63",
                         "national_award_top3_3y": "false", "is_tech_sme": "false", "is_innovative_sme": "true", "is_hte": "true",
-                        "is_specialized_sme": "true"]),
+                        "is_specialized_sme": "true", "is_above_scale_industrial": "true", "has_rd_institution": "true",
+                        "invention_patents": "9", "years_since_registration": "12"]),
     ]
 
     /// Scale factor in per cent for a firm and year: years back shrink by ~11%, firms vary by up to ±9%.

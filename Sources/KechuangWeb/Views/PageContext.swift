@@ -71,6 +71,8 @@ enum Navigation {
             if user.role.isStaff {
                 entries.append(("/review/applications", "nav_review"))
                 entries.append(("/admin/recognitions", "nav_recognitions"))
+                entries.append(("/entities/points", "nav_points"))
+                entries.append(("/entities/tracking", "nav_ladder_tracking"))
                 entries.append(("/market/review", "nav_market_review"))
                 entries.append(("/tracking", "nav_tracking"))
                 entries.append(("/dashboard", "nav_dashboard"))

@@ -53,6 +53,13 @@ struct MonitoringController {
             return fromContracts + PlatformComputations.techMarketTurnover(facts.compactMap { f in
                 Decimal(string: f.value, locale: Locale(identifier: "en_US_POSIX")).map { (f.year, $0) }
             }).filter { !covered.contains($0.year) }
+        case "hte_count":
+            let this = Day(ChinaTime.dateString(Date()))!.year
+            let (counts, _) = try await LadderTrackingController.counts(req, from: this - 4, to: this)
+            return PlatformComputations.hteCount(counts.map { ($0.year, $0.hnte) })
+        case "new_region_platforms":
+            let all = try await PlatformStore(db: req.db).all(PlatformStore.Filter(includeRevoked: false))
+            return PlatformComputations.newRegionPlatforms(all.compactMap { p in Day(p.recognizedOn).map { ($0.year, p.level) } })
         default:
             return []
         }
