@@ -89,6 +89,7 @@ func routes(_ app: Application) {
     PlatformController().register(app)
     InnovationPointsController().register(app)
     LadderTrackingController().register(app)
+    LadderRunController().register(app)
     ApplicationController().register(app)
     ReviewController().register(app)
     PolicyRunController().register(app)

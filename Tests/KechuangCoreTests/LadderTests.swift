@@ -137,3 +137,28 @@ struct LadderTests {
         #expect(inputs["revenue_last_year"] == .num(Fixed(9_000_000)))
     }
 }
+
+@Suite("Ladder batch")
+struct LadderBatchTests {
+    @Test("The batch gives the same status and next rung as the full assessment, for profiles across the ladder")
+    func sameAsAssessment() throws {
+        let base = try RuleBase.load(directory: repoRoot + "/policies/ordos")
+        let day = Day("2026-06-30")!
+        let batch = LadderBatch(base: base, date: day)
+        let frame = batch.makeFrame()
+        var buffer = batch.makeBuffer()
+        let profiles: [[String: Value]] = [
+            LadderProfile().values,
+            LadderProfile().with("tech_staff_count", .num(Fixed(5))).values,
+            LadderProfile().with("is_tech_sme", .bool(true)).with("is_innovative_sme", .bool(true)).values,
+            LadderProfile().with("staff_count", .unknown).values,
+            [:],
+        ]
+        for p in profiles {
+            let full = LadderAssessment.run(base: base, date: day, inputs: p)
+            let fast = batch.assess(p, frame: frame, buffer: &buffer)
+            #expect(fast.statuses == full.rungs.map(\.status))
+            #expect(fast.next == full.nextRung?.rung)
+        }
+    }
+}

@@ -267,3 +267,32 @@ struct PointsAndTrackingTests {
         }
     }
 }
+
+@Suite("Ladder batch job")
+struct LadderRunJobTests {
+    @Test("Staff start a ladder run; the job reports progress, finishes with counts per rung and CSV/XLSX; a bad year names the field")
+    func run() async throws {
+        try await withPlatform { app in
+            let staff = Browser(app)
+            try await staff.signIn("reviewer")
+            try await staff.get("/admin/ladder/runs")
+            let bad = try await staff.post("/admin/ladder/runs", ["year": "19"])
+            #expect(bad.status == .unprocessableEntity)
+            let started = try await staff.post("/admin/ladder/runs", ["year": "2025"])
+            #expect(started.status == .seeOther)
+            let location = try #require(started.headers.first(name: .location))
+            #expect(try await staff.get(location).body.string.contains("http-equiv=\"refresh\""))
+            #expect(await JobWorker.runNext(app))
+            let done = try await staff.get(location).body.string
+            #expect(done.contains("已完成") && done.contains("36 家企业") && done.contains("ladder.xlsx"))
+            let csv = try await staff.get(location + "/files/ladder.csv").body.string
+            #expect(csv.contains("next_rung") && csv.contains("鄂尔多斯市康巴什氢能科技有限公司"))
+            let xlsx = try await staff.get(location + "/files/ladder.xlsx")
+            let rows = try XLSXReader.rows(from: Data(xlsx.body.readableBytesView))
+            #expect(rows.count == 37 && rows[0].contains("little_giant"))
+            let owner = Browser(app)
+            try await owner.signIn("enterprise")
+            #expect(try await owner.get(location).status == .forbidden)
+        }
+    }
+}

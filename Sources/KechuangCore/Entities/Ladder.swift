@@ -200,3 +200,39 @@ public enum LadderFormat {
         return Money(fen: fen).display
     }
 }
+
+/// The ladder over many enterprises at once (batch jobs, the benchmark): statuses only, no traces, one prepared
+/// evaluation shared by every enterprise.
+public struct LadderBatch: Sendable {
+    public struct Outcome: Sendable {
+        /// Status per rung, in `LadderRung.allCases` order.
+        public let statuses: [RuleOutcome.Status]
+        public let next: LadderRung?
+    }
+
+    let base: RuleBase
+    let prepared: PreparedEvaluation
+    let rungIndices: [Int?]
+
+    public init(base: RuleBase, date: Day) {
+        self.base = base
+        prepared = base.prepare(date: date, entity: .enterprise)
+        rungIndices = LadderRung.allCases.map { base.ruleIndex[$0.ruleID] }
+    }
+
+    /// `frame` and `buffer` are reused across enterprises (from `makeFrame` / `makeBuffer`), so a batch allocates once.
+    public func assess(_ inputs: [String: Value], frame: EvalFrame, buffer: inout [FastOutcome]) -> Outcome {
+        frame.reset()
+        for (name, value) in inputs { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
+        prepared.evaluate(frame, into: &buffer)
+        let statuses = rungIndices.map { i in i.map { buffer[$0].status } ?? .notInForce }
+        var next: LadderRung?
+        for (k, rung) in LadderRung.allCases.enumerated() where inputs[rung.heldVariable] != .bool(true) {
+            if statuses[k] != .eligible && statuses[k] != .notInForce { next = rung; break }
+        }
+        return Outcome(statuses: statuses, next: next)
+    }
+
+    public func makeBuffer() -> [FastOutcome] { prepared.makeBuffer() }
+    public func makeFrame() -> EvalFrame { prepared.makeFrame() }
+}

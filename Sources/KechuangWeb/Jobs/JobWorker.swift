@@ -41,6 +41,7 @@ final class JobWorker: LifecycleHandler, Sendable {
         do {
             switch job.kind {
             case PolicyRunJob.kind: try await PolicyRunJob.run(job, db: app.db, rules: try app.services.rules.require())
+            case LadderRunJob.kind: try await LadderRunJob.run(job, db: app.db, rules: try app.services.rules.require())
             default: throw DomainError(.invalidInput, code: "job.unknown_kind", arguments: ["kind": job.kind])
             }
         } catch {

@@ -73,6 +73,7 @@ enum Navigation {
                 entries.append(("/admin/recognitions", "nav_recognitions"))
                 entries.append(("/entities/points", "nav_points"))
                 entries.append(("/entities/tracking", "nav_ladder_tracking"))
+                entries.append(("/admin/ladder/runs", "nav_ladder_runs"))
                 entries.append(("/market/review", "nav_market_review"))
                 entries.append(("/tracking", "nav_tracking"))
                 entries.append(("/dashboard", "nav_dashboard"))
