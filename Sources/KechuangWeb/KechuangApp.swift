@@ -98,6 +98,29 @@ public enum KechuangApp {
         }
     }
 
+    /// Fills the configured (empty) database with synthetic enterprises and their yearly data for the ladder benchmark.
+    public static func generateLadderBenchmark(config: AppConfig, enterprises: Int, progress: @escaping @Sendable (Int) -> Void) async throws {
+        try await withApp(config: config) { app in
+            _ = try await prepare(app, config: config)
+            try await LadderBenchmarkData.generate(on: app.db, enterprises: enterprises, progress: progress)
+        }
+    }
+
+    /// The ladder batch over every stored enterprise, timed in process: the same code as the background job.
+    public static func measureLadderBatch(config: AppConfig, year: Int) async throws -> String {
+        try await withApp(config: config) { app in
+            let base = try RuleBase.load(directory: config.resourceDirectory + "/policies/ordos")
+            let t0 = Date()
+            let result = try await LadderRunJob.compute(db: app.db, year: year, base: base, today: Day(ChinaTime.dateString(Date()))!) { done, total in
+                print("progress: \(done) / \(total)")
+            }
+            let total = Date().timeIntervalSince(t0)
+            let counts = result.summary.rungs.map { "\($0.rung) \($0.eligible)/\($0.notEligible)/\($0.undetermined)/held \($0.held)" }.joined(separator: "; ")
+            return "ladder batch: \(result.summary.enterprises) enterprises, load \(result.summary.loadMilliseconds) ms, assess \(result.summary.assessMilliseconds) ms, "
+                + "total \(Int(total * 1000)) ms (eligible/not/undetermined: \(counts))"
+        }
+    }
+
     /// Booking decisions measured in process against the configured database (after `bench-data instruments`).
     public static func measureBookingDecisions(config: AppConfig, tasks: Int, decisions: Int, dayOffset: Int) async throws -> String {
         try await withApp(config: config) { app in

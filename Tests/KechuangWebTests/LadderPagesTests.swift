@@ -107,7 +107,7 @@ struct LadderPagesTests {
             #expect(out.nextRung == "tech_sme")
 
             let id = try await org(app).id!.uuidString
-            let mine = try await json(app, .POST, "/api/v1/ladder", token: try await apiToken(app, "enterprise"), body: #"{"entityId":"\#(id)","year":2025}"#)
+            let mine = try await json(app, .POST, "/api/v1/ladder", token: try await apiToken(app, "enterprise"), body: #"{"entityId":"\#(id)","year":\#(lastYear)}"#)
             #expect(mine.status == .ok)
             #expect(mine.body.string.contains(#""rung":"hnte""#))
             let other = try await json(app, .POST, "/api/v1/ladder", token: try await apiToken(app, "institution"), body: #"{"entityId":"\#(id)"}"#)

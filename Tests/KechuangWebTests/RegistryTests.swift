@@ -215,6 +215,9 @@ struct RegistryTests {
     }
 }
 
+/// The demo data's latest year: the year before the current one (Beijing).
+var lastYear: Int { Day(ChinaTime.dateString(Date()))!.year - 1 }
+
 @Suite("Innovation points and 双倍增/三清零 pages")
 struct PointsAndTrackingTests {
     @Test("Staff see the ranked points list with the method and version, export XLSX; an enterprise sees only its own profile")
@@ -222,12 +225,12 @@ struct PointsAndTrackingTests {
         try await withPlatform { app in
             let staff = Browser(app)
             try await staff.signIn("admin")
-            let page = try await staff.get("/entities/points?year=2025")
+            let page = try await staff.get("/entities/points?year=\(lastYear)")
             #expect(page.status == .ok)
             let html = page.body.string
             #expect(html.contains("ordos-pilot-v1") && html.contains("百分位") && html.contains("组内排名"))
             #expect(html.contains("鄂尔多斯市康巴什氢能科技有限公司"))
-            let xlsx = try await staff.get("/entities/points?year=2025&format=xlsx")
+            let xlsx = try await staff.get("/entities/points?year=\(lastYear)&format=xlsx")
             let rows = try XLSXReader.rows(from: Data(xlsx.body.readableBytesView))
             #expect(rows.first?.contains("rd_intensity") == true)
             #expect(rows.count == 37)
@@ -237,7 +240,7 @@ struct PointsAndTrackingTests {
             let owner = Browser(app)
             try await owner.signIn("enterprise")
             #expect(try await owner.get("/entities/points").status == .forbidden)
-            let mine = try await owner.get("/organizations/\(company.id!.uuidString)/points?year=2025")
+            let mine = try await owner.get("/organizations/\(company.id!.uuidString)/points?year=\(lastYear)")
             #expect(mine.status == .ok)
             #expect(mine.body.string.contains("研发费用占营业收入比重") && mine.body.string.contains("组内百分位"))
             let other = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$kindRaw == "enterprise").filter(\.$id != company.id!).first())
@@ -278,7 +281,7 @@ struct LadderRunJobTests {
             try await staff.get("/admin/ladder/runs")
             let bad = try await staff.post("/admin/ladder/runs", ["year": "19"])
             #expect(bad.status == .unprocessableEntity)
-            let started = try await staff.post("/admin/ladder/runs", ["year": "2025"])
+            let started = try await staff.post("/admin/ladder/runs", ["year": String(lastYear)])
             #expect(started.status == .seeOther)
             let location = try #require(started.headers.first(name: .location))
             #expect(try await staff.get(location).body.string.contains("http-equiv=\"refresh\""))

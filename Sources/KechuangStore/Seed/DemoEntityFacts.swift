@@ -2,13 +2,17 @@ import FluentKit
 import Foundation
 import KechuangCore
 
-/// Three years of invented yearly data (2023–2025) for the demo enterprises, so that the cultivation-ladder pages
+/// Three years of invented yearly data (the three years before the current one) for the demo enterprises, so that the cultivation-ladder pages
 /// show every rung: firms not yet a 科技型中小企业, firms one gap short of 高企, 专精特新 and 小巨人 candidates.
 ///
 /// Profiles cycle over the enterprises in file order and are scaled a little per firm, so no two look the same.
 /// The demo login's company (the first) gets the 高企 profile with an R&D gap. Values are exact decimal text.
 enum DemoEntityFacts {
-    static let years = [2025, 2024, 2023]
+    /// Latest first: last year (the latest full year a platform holds data for), then the two before it.
+    static var years: [Int] {
+        let y = Day(ChinaTime.dateString(Date()))!.year
+        return [y - 1, y - 2, y - 3]
+    }
 
     /// Latest-year values of a profile; earlier years scale the flow values down (growth of about 12% a year).
     struct Profile {
@@ -24,10 +28,11 @@ enum DemoEntityFacts {
         // 0 · one R&D gap short of 高企 (4% bracket at 8000万 of sales).
         Profile(latest: ["revenue": "80000000", "rd_expense": "3000000", "rd_expense_domestic": "3000000", "total_assets": "60000000",
                          "total_liabilities": "27000000", "total_costs": "72000000", "hitech_revenue": "52000000", "main_business_revenue": "70000000"],
-                fixed: ["staff_count": "180", "tech_staff_count": "25", "ip_class1_count": "3", "ip_class2_count": "6", "ip_class1_own_count": "2",
-                        "ip_class1_high_value_count": "0", "hnte_ip_points": "24", "hnte_management_points": "15", "conversions_avg_3y": "4",
+                fixed: ["staff_count": "180", "tech_staff_count": "55", "ip_class1_count": "3", "ip_class2_count": "6", "ip_class1_own_count": "2",
+                        "ip_class1_high_value_count": "0", "hnte_ip_points": "28", "hnte_management_points": "18", "conversions_avg_3y": "5",
                         "years_since_registration": "7", "hitech_field": "true", "restricted_industry": "false", "serious_violation": "false",
-                        "is_tech_sme": "true", "is_innovative_sme": "true", "sme_size_ok": "true", "debt_ratio": "0.45",
+                        "is_tech_sme": "true", "is_innovative_sme": "true", "is_hte": "false", "national_award_top3_5y": "false", "provincial_rd_institution": "false",
+                        "led_standard_5y": "false", "sme_size_ok": "true", "debt_ratio": "0.45",
                         "strategic_emerging_field": "true", "is_above_scale_industrial": "true", "has_rd_institution": "true", "invention_patents": "3"]),
         // 1 · not yet a 科技型中小企业: too few tech staff.
         Profile(latest: ["revenue": "8000000", "rd_expense": "80000", "total_assets": "6000000", "total_liabilities": "3500000", "total_costs": "7600000"],

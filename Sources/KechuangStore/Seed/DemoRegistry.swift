@@ -97,7 +97,7 @@ enum DemoRegistry {
             // Through the same checks as the staff form, so demo rows cannot hold what the form would refuse.
             let checked = try PlatformDraft(name: p.name, kind: p.kind.rawValue, level: p.level.rawValue, subtype: p.subtype, banner: p.banner.rawValue,
                                             field: p.field.rawValue, recognizedOn: recognized.description,
-                                            documentNumber: "鄂科发〔\(recognized.year)〕\(10 + p.name.count)号",
+                                            documentNumber: (p.level == .national ? "国科发" : (p.level == .region ? "内科发" : "鄂科发")) + "〔\(recognized.year)〕\(10 + p.name.count)号",
                                             issuingBody: p.level == .national ? "科学技术部" : (p.level == .region ? "内蒙古自治区科学技术厅" : "鄂尔多斯市科学技术局"),
                                             regionAward: p.regionAwardYuan.map(String.init), underConstruction: "false").validate()
             let rec = try await PlatformStore.register(checked, host: host, actor: actor, on: tx)

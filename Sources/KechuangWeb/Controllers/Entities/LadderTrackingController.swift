@@ -79,12 +79,14 @@ struct LadderTrackingController {
     @Sendable func page(req: Request) async throws -> Response {
         var f = ListFilters(req)
         let thisYear = Day(ChinaTime.dateString(Date()))!.year
-        let year = f.integer("year", 2000...2100) ?? thisYear
+        // The data year of the banner breakdown and 三清零: last year by default, the latest full year of data.
+        let year = f.integer("year", 2000...2100) ?? thisYear - 1
         let onlyZero = f.oneOf("zero", ZeroTracker.Flag.allCases.map(\.rawValue))
         try f.check()
         let goal = try Self.goal(req)
         let en = req.lang == .en
-        let (counts, rosters) = try await Self.counts(req, from: min(goal.baselineYear, year), to: max(year, goal.baselineYear))
+        // Counts run from the baseline to this year (as of today), whatever year is chosen below.
+        let (counts, rosters) = try await Self.counts(req, from: min(goal.baselineYear, year), to: max(thisYear, year))
         let roster = rosters[year] ?? rosters.values.first!
         let bannerName = { (b: Banner?) in b.map { en ? $0.nameEn : $0.nameZh } ?? req.t("banner_unknown") }
         let byBanner = Dictionary(grouping: roster.entries, by: { $0.banner?.rawValue ?? "" })
@@ -101,7 +103,7 @@ struct LadderTrackingController {
         let view = try await req.page("entities/tracking", titleKey: "ladder_tracking_title", titleArgs: ["year": String(year)], content: Content(
             year: year, goalSource: goal.source, goalProvisional: goal.status == "provisional", baselineYear: goal.baselineYear, targetYear: goal.targetYear,
             counts: counts.map { CountRow(year: $0.year, techSME: $0.techSME, hnte: $0.hnte) },
-            progress: DoublingTracker.progress(counts.filter { $0.year <= year }, goal: goal).map {
+            progress: DoublingTracker.progress(counts, goal: goal).map {
                 ProgressRow(title: req.t("rung_\($0.rung.rawValue)"), baseline: $0.baseline, target: $0.target, latest: $0.latest, latestYear: $0.latestYear,
                             needed: $0.neededGrowthPercent.map { LadderFormat.plain($0) + "%" }, reached: $0.reached)
             },
