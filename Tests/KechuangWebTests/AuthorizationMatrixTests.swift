@@ -68,6 +68,7 @@ struct AuthorizationMatrixTests {
         "POST /platforms/:id/revoke": "admin|reviewer",
         "POST /platforms/reports/import": "admin|reviewer",
         "GET /admin/platforms/awards": "admin|reviewer",
+        "GET /api/v1/platforms": "everyone",
         "GET /entities/points": "admin|reviewer",
         "GET /organizations/:id/points": "signed-in",
         "GET /entities/tracking": "admin|reviewer",

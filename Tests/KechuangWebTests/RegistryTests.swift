@@ -153,6 +153,11 @@ struct RegistryTests {
             let banner = try await b.get("/platforms?banner=150626").body.string
             #expect(banner.contains("乌审旗煤化工院士专家工作站") && !banner.contains("康巴什科技企业孵化器"))
             #expect(try await b.get("/platforms?kind=castle").status == .unprocessableEntity)
+            let api = try await json(app, .GET, "/api/v1/platforms?kind=talent_enclave&per=1")
+            #expect(api.status == .ok && api.body.string.contains(#""total":2"#) && api.body.string.contains(#""per":1"#))
+            let badAPI = try await json(app, .GET, "/api/v1/platforms?level=galactic")
+            #expect(badAPI.status == .unprocessableEntity)
+            #expect(try errorBody(badAPI).field == "level")
             let xlsx = try await b.get("/platforms?kind=talent_enclave&format=xlsx")
             let rows = try XLSXReader.rows(from: Data(xlsx.body.readableBytesView))
             #expect(rows.count == 3)

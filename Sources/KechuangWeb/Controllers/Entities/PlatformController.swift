@@ -109,6 +109,46 @@ struct PlatformController {
         r.on(.POST, "platforms", ":id", "revoke", access: .staff, use: revoke)
         r.on(.POST, "platforms", "reports", "import", access: .staff, use: importReports)
         r.on(.GET, "admin", "platforms", "awards", access: .staff, use: awards)
+        r.on(.GET, "api", "v1", "platforms", access: .everyone, use: api)
+    }
+
+    struct PlatformJSON: Content {
+        let id: String
+        let name: String
+        let kind: String
+        let level: String
+        let subtype: String?
+        let host: String
+        let banner: String
+        let field: String
+        let recognizedOn: String
+        let documentNumber: String
+        let latestGrade: String?
+        let latestGradeYear: Int?
+    }
+
+    struct PageJSON: Content {
+        let items: [PlatformJSON]
+        let page: Int
+        let per: Int
+        let total: Int
+    }
+
+    /// The public registry as JSON, with the same filters as the page.
+    @Sendable func api(req: Request) async throws -> PageJSON {
+        var f = ListFilters(req)
+        let filter = PlatformStore.Filter(kind: f.choice("kind", as: PlatformKind.self), level: f.choice("level", as: Recognition.Level.self),
+                                          banner: f.choice("banner", as: Banner.self), field: f.choice("field", as: PriorityField.self), search: f.text("q"))
+        let pageNo = f.integer("page", 1...100_000)
+        let per = f.integer("per", 1...PageQuery.maxPer)
+        try f.check()
+        let page = try await PlatformStore(db: req.db).list(filter, page: PageQuery(page: pageNo, per: per))
+        return PageJSON(items: page.items.map { p in
+            let latest = (p.$reports.value ?? []).max { $0.year < $1.year }
+            return PlatformJSON(id: p.id!.uuidString, name: p.name, kind: p.kind, level: p.level, subtype: p.subtype, host: p.$host.value?.name ?? "",
+                                banner: p.banner, field: p.field, recognizedOn: p.recognizedOn, documentNumber: p.documentNumber,
+                                latestGrade: latest?.grade, latestGradeYear: latest?.year)
+        }, page: page.page, per: page.per, total: page.total)
     }
 
     static func options<T: RawRepresentable & CaseIterable>(_ type: T.Type, prefix: String, req: Request) -> [RegistrationController.Option] where T.RawValue == String {
