@@ -8,16 +8,8 @@ public struct RecognitionStore: Sendable {
     let db: any Database
     public init(db: any Database) { self.db = db }
 
-    public struct Evidence: Sendable {
-        public let filename: String
-        public let contentType: String
-        public let content: Data
-        public init(filename: String, contentType: String, content: Data) {
-            self.filename = filename
-            self.contentType = contentType
-            self.content = content
-        }
-    }
+    /// An evidence file: the same shape as a progress report's attachment.
+    public typealias Evidence = TrackingStore.Attachment
 
     struct Snapshot: Codable {
         let organization: String

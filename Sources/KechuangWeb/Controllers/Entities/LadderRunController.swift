@@ -79,12 +79,7 @@ struct LadderRunController {
         }
     }
 
-    func job(_ req: Request) async throws -> JobRecord {
-        guard let id = req.parameters.get("id", as: UUID.self), let j = try await JobStore(db: req.db).find(id), j.kind == LadderRunJob.kind else {
-            throw DomainError.notFound("job")
-        }
-        return j
-    }
+    func job(_ req: Request) async throws -> JobRecord { try await JobPages.job(req, kind: LadderRunJob.kind) }
 
     @Sendable func show(req: Request) async throws -> View {
         let j = try await job(req)
@@ -98,13 +93,6 @@ struct LadderRunController {
     }
 
     @Sendable func download(req: Request) async throws -> Response {
-        let j = try await job(req)
-        guard let name = req.parameters.get("name"), let file = try await JobStore(db: req.db).output(jobID: j.id!, name: name) else {
-            throw DomainError.notFound("file")
-        }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: file.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"ladder-\(j.id!.uuidString.prefix(8))-\(file.name)\"")
-        return Response(status: .ok, headers: headers, body: .init(data: file.content))
+        try await JobPages.download(req, kind: LadderRunJob.kind, filenamePrefix: "ladder")
     }
 }
