@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import KechuangCore
+import SQLKit
 
 /// Three years of invented yearly data (the three years before the current one) for the demo enterprises, so that the cultivation-ladder pages
 /// show every rung: firms not yet a 科技型中小企业, firms one gap short of 高企, 专精特新 and 小巨人 candidates.
@@ -77,21 +78,38 @@ enum DemoEntityFacts {
         return firmFactor * yearFactor
     }
 
+    /// The values of firm `i` (its profile, scaled) for the year `yearsBack` before the latest.
+    static func values(firm i: Int, yearsBack back: Int) -> [String: String] {
+        let profile = profiles[i % profiles.count]
+        var values: [String: String] = [:]
+        for (name, text) in profile.latest {
+            guard let yuan = Money(yuanString: text) else { continue }
+            // Fen arithmetic: value × firm% × year% / 10000, truncated to whole yuan.
+            let scaled = yuan.fen * percent(firm: i, yearsBack: back) / 10_000 / 100 * 100
+            values[name] = Money(fen: flowVariables.contains(name) ? scaled : yuan.fen).plainYuan
+        }
+        if back == 0 { for (k, v) in profile.fixed { values[k] = v } }
+        return values
+    }
+
+    /// Written in multi-row inserts inside the demo transaction; the demo load as a whole is one audit event.
     static func load(enterprises: [OrganizationRecord], on tx: any Database, actor: Actor) async throws {
+        let sql = try StoreSQL.sql(tx)
+        func b(_ v: some Encodable & Sendable) -> any SQLExpression { SQLBind(v) }
+        let now = Date()
+        var rows: [[any SQLExpression]] = []
         for (i, org) in enterprises.enumerated() {
-            let profile = profiles[i % profiles.count]
             for (back, year) in years.enumerated() {
-                var values: [String: String?] = [:]
-                for (name, text) in profile.latest {
-                    guard let yuan = Money(yuanString: text) else { continue }
-                    // Fen arithmetic: value × firm% × year% / 10000, truncated to whole yuan.
-                    let scaled = yuan.fen * percent(firm: i, yearsBack: back) / 10_000 / 100 * 100
-                    values[name] = Money(fen: flowVariables.contains(name) ? scaled : yuan.fen).plainYuan
+                for (k, v) in values(firm: i, yearsBack: back).sorted(by: { $0.key < $1.key }) {
+                    rows.append([b(UUID()), b(org.id!), b(year), b(k), b(v), b(EntityFact.selfDeclared), b(false), b(actor.name), b(now), b(now)])
                 }
-                if back == 0 { for (k, v) in profile.fixed { values[k] = v } }
-                try await EntityDataStore.save(on: tx, organizationID: org.id!, year: year, values: values,
-                                               source: EntityFact.selfDeclared, verified: false, actor: actor)
             }
+        }
+        for start in stride(from: 0, to: rows.count, by: 1500) {
+            let ins = sql.insert(into: EntityFactRecord.schema).columns(["id", "organization_id", "year", "variable", "value", "source", "verified",
+                                                                         "recorded_by_name", "created_at", "updated_at"])
+            for r in rows[start..<min(rows.count, start + 1500)] { ins.values(r) }
+            try await ins.run()
         }
     }
 }

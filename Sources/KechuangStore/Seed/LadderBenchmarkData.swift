@@ -20,15 +20,8 @@ public enum LadderBenchmarkData {
                 let id = UUID()
                 orgs.values([b(id), b("enterprise"), b("基准企业\(String(format: "%05d", i))"), b(String(format: "91150600BENCH%05d", i)),
                              b(banners[i % banners.count].rawValue), b(""), b(now), b(now)])
-                let profile = DemoEntityFacts.profiles[i % DemoEntityFacts.profiles.count]
                 for (back, year) in DemoEntityFacts.years.enumerated() {
-                    var values: [String: String] = [:]
-                    for (name, text) in profile.latest {
-                        guard let yuan = Money(yuanString: text) else { continue }
-                        let scaled = yuan.fen * DemoEntityFacts.percent(firm: i, yearsBack: back) / 10_000 / 100 * 100
-                        values[name] = Money(fen: DemoEntityFacts.flowVariables.contains(name) ? scaled : yuan.fen).plainYuan
-                    }
-                    if back == 0 { for (k, v) in profile.fixed { values[k] = v } }
+                    let values = DemoEntityFacts.values(firm: i, yearsBack: back)
                     for (k, v) in values.sorted(by: { $0.key < $1.key }) {
                         factRows.append([b(UUID()), b(id), b(year), b(k), b(v), b(EntityFact.selfDeclared), b(false), b("benchmark"), b(now), b(now)])
                     }
