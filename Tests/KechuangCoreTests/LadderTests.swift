@@ -119,6 +119,8 @@ struct LadderTests {
         #expect(LadderFormat.money(Fixed(820_000), english: false) == "82万元")
         #expect(LadderFormat.money(Fixed(units: 123_456, scale: 2), english: false) == "¥1,234.56")
         #expect(LadderFormat.money(Fixed(units: 1_234_567_89, scale: 2), english: false) == "¥1,234,567.89")
+        #expect(LadderFormat.money(Fixed(200_000_000), english: false) == "2亿元")
+        #expect(LadderFormat.money(Fixed(250_000_000), english: false) == "25000万元")
     }
 
     @Test("Dividing two large sums keeps 128 bits before the division (growth of 1800万 over 1600万)")

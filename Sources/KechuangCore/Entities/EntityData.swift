@@ -37,16 +37,29 @@ public enum EntityData {
     /// Inputs for evaluating `year`: each variable's value that year; `x_last_year` variables take `x` of the year
     /// before and `x_two_years_ago` that of two years before, unless stored themselves.
     public static func inputs(from facts: [EntityFact], year: Int, base: RuleBase, entity: EntityKind) -> [String: Value] {
+        // Facts by variable, then year (the first of duplicates wins): the whole-city batch calls this for every
+        // enterprise, so no key strings are built per look-up.
+        var byVariable: [String: [Int: EntityFact]] = [:]
+        for f in facts where byVariable[f.variable]?[f.year] == nil { byVariable[f.variable, default: [:]][f.year] = f }
         var out: [String: Value] = [:]
-        let byKey = Dictionary(facts.map { ("\($0.year)/\($0.variable)", $0) }, uniquingKeysWith: { a, _ in a })
-        for v in base.variables where v.entities.contains(entity) {
-            var fact = byKey["\(year)/\(v.name)"]
-            if fact == nil, let d = derivation(of: v.name) {
-                fact = byKey["\(year - d.yearsBack)/\(d.base)"]
-            }
-            if let fact, let value = try? RuleBase.convert(.text(fact.value), to: v, field: v.name) { out[v.name] = value }
+        // Indices, not `for v in`: a VariableDef copy retains a dozen strings, and this runs a million times a batch.
+        for i in base.variables.indices where base.variables[i].entities.contains(entity) {
+            let name = base.variables[i].name
+            var fact = byVariable[name]?[year]
+            if fact == nil, let d = derivation(of: name) { fact = byVariable[d.base]?[year - d.yearsBack] }
+            if let fact, let value = storedValue(fact.value, base.variables[i].type) { out[name] = value }
         }
         return out
+    }
+
+    /// A stored value back as a rule value. Stored text is already checked and canonical (`storageText`), so no
+    /// trimming or unit parsing is needed; anything that does not read back is left out (unknown), never zero.
+    static func storedValue(_ text: String, _ type: ValueType) -> Value? {
+        switch type {
+        case .bool: text == "true" ? .bool(true) : (text == "false" ? .bool(false) : nil)
+        case .number, .money: Fixed(parsing: text).map(Value.num)
+        case .text: text.isEmpty ? nil : .text(text)
+        }
     }
 
     /// Checks a set of entered values for one year; every bad field is reported with its name.

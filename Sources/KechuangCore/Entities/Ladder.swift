@@ -137,7 +137,8 @@ public struct LadderAssessment: Sendable {
                 if let sub = base.rule(id)?.amount { partIDs += referencedRules(sub, suffix: ".amount").filter { base.rule($0)?.kind == .score } }
             }
         }
-        let parts = partIDs.compactMap { id -> Part? in
+        var seen = Set<String>()
+        let parts = partIDs.filter { seen.insert($0).inserted }.compactMap { id -> Part? in
             guard let pt = traces[id] else { return nil }
             return Part(ruleID: id, title: pt.rule.title, titleEn: pt.rule.titleEn, points: pt.outcome.amount ?? pt.outcome.potentialAmount)
         }
@@ -193,6 +194,10 @@ public enum LadderFormat {
 
     public static func money(_ x: Fixed, english: Bool) -> String {
         let fen = (try? x.fen()) ?? 0
+        if fen.magnitude >= 10_000_000_000, fen % 10_000_000_000 == 0 {
+            let yi = fen / 10_000_000_000
+            return english ? "\(yi) 亿 yuan" : "\(yi)亿元"
+        }
         if fen.magnitude >= 1_000_000, fen % 100 == 0 {
             let wan = (try? Fixed.divide(Fixed(units: fen / 100, scale: 0), Fixed(10_000), scale: 6)) ?? .zero
             return english ? "\(wan.description) 万 yuan" : "\(wan.description)万元"

@@ -56,10 +56,11 @@ public struct EnterpriseRoster: Sendable {
         for r in try await sql.raw("SELECT organization_id, \(unsafeRaw: joined) AS facts FROM entity_facts WHERE year BETWEEN \(bind: year - 2) AND \(bind: year) GROUP BY organization_id")
             .all(decoding: FactsRow.self) {
             var list: [EntityFact] = []
-            for item in r.facts.split(separator: "\u{1E}") {
-                let parts = item.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
-                guard parts.count == 3, let y = Int(parts[0]) else { continue }
-                list.append(EntityFact(year: y, variable: String(parts[1]), value: String(parts[2]), source: "", verified: false))
+            // Split on the bytes: the separators are ASCII, and Character-wise splitting cost a fifth of the batch.
+            for item in r.facts.utf8.split(separator: 0x1E) {
+                let parts = item.split(separator: 0x1F, maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3, let y = Int(Substring(parts[0])) else { continue }
+                list.append(EntityFact(year: y, variable: String(Substring(parts[1])), value: String(Substring(parts[2])), source: "", verified: false))
             }
             facts[r.organization_id] = list
         }
