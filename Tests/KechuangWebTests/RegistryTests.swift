@@ -43,10 +43,12 @@ struct RegistryTests {
             try await staff.signIn("admin")
             try await staff.get("/organizations/\(id)/recognitions")
             let audits = try await auditCount(app, action: "recognition.create")
-            let year = Day(ChinaTime.dateString(Date()))!.year
+            // Recognised ten days ago (Beijing), so it is in force today whatever the date of the run.
+            let start = Day(ChinaTime.dateString(Date()))!.adding(days: -10)
+            let year = start.year
             let res = try await multipart(staff, "/organizations/\(id)/recognitions", fields: [
-                "rung": "hnte", "level": "national", "certificate_number": "GR\(year)15000777", "recognized_on": "\(year)-01-10",
-                "expires_on": "\(year + 3)-01-09", "issuing_body": "内蒙古自治区高新技术企业认定管理工作领导小组", "first_time": "true",
+                "rung": "hnte", "level": "national", "certificate_number": "GR\(year)15000777", "recognized_on": start.description,
+                "expires_on": start.adding(days: 3 * 365).description, "issuing_body": "内蒙古自治区高新技术企业认定管理工作领导小组", "first_time": "true",
             ], file: ("evidence", "证书.pdf", Data("%PDF-1.4 test".utf8)))
             #expect(res.status == .seeOther)
             #expect(try await auditCount(app, action: "recognition.create") == audits + 1)

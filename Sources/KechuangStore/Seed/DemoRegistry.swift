@@ -93,7 +93,8 @@ enum DemoRegistry {
             guard let host = try await OrganizationRecord.query(on: tx).filter(\.$name == p.host).first() else {
                 throw DomainError(.invalidInput, code: "demo.bad_row", arguments: ["name": p.name])
             }
-            let recognized = Day("\(today.year - p.yearsAgo)-0\(3 + p.name.count % 6)-18")!
+            // Dates before today, spread by platform: the newest were recognised within the last three months.
+            let recognized = today.adding(days: -(30 + 365 * p.yearsAgo + (p.name.count * 7) % 60))
             // Through the same checks as the staff form, so demo rows cannot hold what the form would refuse.
             let checked = try PlatformDraft(name: p.name, kind: p.kind.rawValue, level: p.level.rawValue, subtype: p.subtype, banner: p.banner.rawValue,
                                             field: p.field.rawValue, recognizedOn: recognized.description,
