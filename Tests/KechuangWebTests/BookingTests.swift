@@ -114,6 +114,20 @@ struct BookingTests {
         }
     }
 
+    @Test("The audit log names the person who booked (their username and address), not 'api' and a user id")
+    func auditNamesTheBooker() async throws {
+        try await withPlatform { app in
+            let i = try await Self.instrument(app)
+            let (s, e) = Self.slot(daysAhead: 5)
+            let res = try await json(app, .POST, "/api/v1/instruments/\(i.id!.uuidString)/bookings", token: try await apiToken(app, "enterprise"),
+                                     body: #"{"start":"\#(s)","end":"\#(e)"}"#)
+            #expect(res.status == .created)
+            let entry = try #require(try await AuditEntryRecord.query(on: app.db).filter(\.$action == "booking.create").first())
+            #expect(entry.actorName == "enterprise")
+            #expect(entry.address != "api")
+        }
+    }
+
     @Test("The booking API reads an instrument edited a moment ago: new fee, new status, at once")
     func editsSeenAtOnce() async throws {
         try await withPlatform { app in

@@ -40,8 +40,10 @@ public struct BookingStore: Sendable {
         return booking
     }
 
+    /// `actor` is who asked (the signed-in user with their address); without one the audit names the user id (batch tools).
     public func book(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID? = nil, slot: TimeSlot, external: Bool, note: String = "",
-                     idempotencyKey: String?) async throws -> Outcome {
+                     idempotencyKey: String?, actor: Actor? = nil) async throws -> Outcome {
+        let actor = actor ?? Actor(userID: userID, name: userID.uuidString, address: "api")
         let booking = Self.make(instrument: instrument, userID: userID, userOrgID: userOrgID, slot: slot, external: external, note: note)
         booking.idempotencyKey = idempotencyKey
         // A slot already taken is answered without taking the write lock or opening a transaction; the check inside
@@ -50,14 +52,14 @@ public struct BookingStore: Sendable {
             return .conflict(start: clash.startAt, end: clash.endAt)
         }
         if StoreSQL.isPostgres(db) {
-            return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot)
+            return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot, actor: actor)
         }
         return try await Self.sqliteGate.run {
             try await db.transaction { tx in
                 if let key = idempotencyKey, let earlier = try await Self.replay(on: tx, userID: userID, key: key) { return .replayed(earlier) }
                 if let clash = try await Self.clash(on: tx, instrument: instrument, slot: slot) { return .conflict(start: clash.startAt, end: clash.endAt) }
                 try await booking.create(on: tx)
-                try await AuditTrail.event(on: tx, actor: Actor(userID: userID, name: userID.uuidString, address: "api"), action: "booking.create",
+                try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
                                            entityType: "booking", entityID: booking.id!.uuidString,
                                            detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
                 return .created(booking)
@@ -65,12 +67,12 @@ public struct BookingStore: Sendable {
         }
     }
 
-    func insertPostgres(_ booking: BookingRecord, instrument: InstrumentRecord, userID: UUID, slot: TimeSlot) async throws -> Outcome {
+    func insertPostgres(_ booking: BookingRecord, instrument: InstrumentRecord, userID: UUID, slot: TimeSlot, actor: Actor) async throws -> Outcome {
         if let key = booking.idempotencyKey, let earlier = try await Self.replay(on: db, userID: userID, key: key) { return .replayed(earlier) }
         do {
             try await db.transaction { tx in
                 try await booking.create(on: tx)
-                try await AuditTrail.event(on: tx, actor: Actor(userID: userID, name: userID.uuidString, address: "api"), action: "booking.create",
+                try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
                                            entityType: "booking", entityID: booking.id!.uuidString,
                                            detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
             }

@@ -42,7 +42,7 @@ enum BookingRequest {
         try checkOpen(i, who: who)
         try checkRules(i, slot: slot, who: who)
         return try await BookingStore(db: req.db).book(instrument: i, userID: who.userID, userOrgID: who.organizationID, slot: slot,
-                                                       external: !who.internalUser, note: note, idempotencyKey: idempotencyKey)
+                                                       external: !who.internalUser, note: note, idempotencyKey: idempotencyKey, actor: req.actor)
     }
 
     static func conflict(_ start: Date, _ end: Date) -> DomainError {
