@@ -18,6 +18,21 @@ struct CSRFMiddleware: Middleware {
         if safe.contains(req.method) || req.currentUser?.via == .token || (req.isAPI && !hasSessionCookie) {
             return next.respond(to: req)
         }
+        // The token of a form is in its body, and a browser may send the body after the headers in another packet:
+        // read the body whole first (routes collect it only after the middleware has run). Seen with the yearly-data
+        // form in Chromium: the token was missing whenever the body came late, and the form was refused.
+        let isForm = req.headers.contentType == .urlEncodedForm || req.headers.contentType?.type == "multipart"
+        if isForm, req.body.data == nil {
+            let limit = req.headers.contentType == .urlEncodedForm ? req.application.routes.defaultMaxBodySize.value : Self.maxUploadBytes
+            return req.body.collect(max: limit).flatMap { _ in self.check(req, next) }
+        }
+        return check(req, next)
+    }
+
+    /// The largest multipart body any route accepts (evidence files, imports).
+    static let maxUploadBytes = 16 * 1024 * 1024
+
+    func check(_ req: Request, _ next: any Responder) -> EventLoopFuture<Response> {
         let expected = req.hasSession ? req.session.data[Self.sessionKey] : nil
         let sent = req.headers.first(name: "X-CSRF-Token") ?? Self.formToken(req)
         guard let expected, let sent, Self.constantTimeEqual(expected, sent) else {

@@ -107,7 +107,7 @@ struct PlatformController {
         r.on(.GET, "platforms", ":id", access: .everyone, use: show)
         r.on(.POST, "platforms", ":id", "reports", access: .signedIn, use: report)
         r.on(.POST, "platforms", ":id", "revoke", access: .staff, use: revoke)
-        r.on(.POST, "platforms", "reports", "import", access: .staff, use: importReports)
+        r.on(.POST, "platforms", "reports", "import", access: .staff, body: .collect(maxSize: "8mb"), use: importReports)
         r.on(.GET, "admin", "platforms", "awards", access: .staff, use: awards)
         r.on(.GET, "api", "v1", "platforms", access: .everyone, use: api)
     }

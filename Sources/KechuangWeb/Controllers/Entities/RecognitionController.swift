@@ -64,7 +64,7 @@ struct RecognitionController {
 
     func register(_ r: any RoutesBuilder) {
         r.on(.GET, "organizations", ":id", "recognitions", access: .signedIn, use: organizationPage)
-        r.on(.POST, "organizations", ":id", "recognitions", access: .staff, use: create)
+        r.on(.POST, "organizations", ":id", "recognitions", access: .staff, body: .collect(maxSize: "8mb"), use: create)
         r.on(.POST, "recognitions", ":id", "revoke", access: .staff, use: revoke)
         r.on(.GET, "recognitions", ":id", "evidence", access: .signedIn, use: evidence)
         r.on(.GET, "admin", "recognitions", access: .staff, use: list)
