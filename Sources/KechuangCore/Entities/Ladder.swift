@@ -103,10 +103,7 @@ public struct LadderAssessment: Sendable {
     public func rung(_ r: LadderRung) -> RungResult? { rungs.first { $0.rung == r } }
 
     public static func run(base: RuleBase, date: Day, inputs: [String: Value]) -> LadderAssessment {
-        let prepared = base.prepare(date: date, entity: .enterprise)
-        let frame = prepared.makeFrame()
-        for (name, value) in inputs { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
-        let traces = Dictionary(prepared.explain(frame).filter { $0.rule.scheme == "ladder" }.map { ($0.rule.id, $0) },
+        let traces = Dictionary(base.explain(entity: .enterprise, date: date, inputs: inputs).filter { $0.rule.scheme == "ladder" }.map { ($0.rule.id, $0) },
                                 uniquingKeysWith: { a, _ in a })
         let rungs = LadderRung.allCases.compactMap { rung -> RungResult? in
             guard let trace = traces[rung.ruleID] else { return nil }

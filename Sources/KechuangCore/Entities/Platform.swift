@@ -21,17 +21,6 @@ public enum PlatformKind: String, CaseIterable, Sendable, Codable {
     case sustainableAgendaZone = "sustainable_agenda_zone"
     case hbeInnovationZone = "hbe_innovation_zone"
 
-    /// The article of the 实施意见 that names this kind (for the registry's citations).
-    public var article: Int {
-        switch self {
-        case .keyLab, .techInnovationCenter, .engineeringCenter, .newRDInstitute: 6
-        case .incubator, .makerSpace, .accelerator, .pilotPlatform, .techTransferAgency: 14
-        case .conceptVerification, .transferDemoZone: 13
-        case .academicianWorkstation, .talentEnclave: 17
-        case .sustainableAgendaZone, .hbeInnovationZone: 4
-        }
-    }
-
     /// Sub-types the rules distinguish: 孵化类/研发类 enclaves (art. 17), 综合/专业 incubators.
     public var subtypes: [String] {
         switch self {
@@ -182,11 +171,7 @@ public enum PlatformAwards {
 
     /// Every platform rule that applies to this kind, eligible or not, with its trace; in force on 31 December of `year`.
     public static func evaluate(_ facts: PlatformFacts, year: Int, base: RuleBase) -> [Award] {
-        let day = Day("\(year)-12-31")!
-        let prepared = base.prepare(date: day, entity: .platform)
-        let frame = prepared.makeFrame()
-        for (name, value) in facts.inputs(year: year) { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
-        return prepared.explain(frame).filter { t in
+        return base.explain(entity: .platform, date: Day("\(year)-12-31")!, inputs: facts.inputs(year: year)).filter { t in
             // Only rules about this kind: their first condition names the platform type.
             t.rule.kind == .award && t.rule.scheme == nil && (t.conditions.first.map { $0.result != .bool(false) } ?? false)
         }.map { t in

@@ -32,11 +32,8 @@ public struct MatchReport: Sendable {
     }
 
     public static func run(base: RuleBase, entity: EntityKind, date: Day, inputs: [String: Value], overlay: ParameterOverlay = [:]) -> MatchReport {
-        let prepared = base.prepare(date: date, entity: entity, overlay: overlay)
-        let frame = prepared.makeFrame()
-        for (name, value) in inputs { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
         // Assessment schemes (the cultivation ladder) are answered by their own module, not as benefits.
-        let traces = prepared.explain(frame, overlay: overlay).filter { $0.rule.scheme == nil }
+        let traces = base.explain(entity: entity, date: date, inputs: inputs, overlay: overlay).filter { $0.rule.scheme == nil }
         let items = traces.map(Item.init).sorted(by: order)
         var decides: [String: [String]] = [:]
         for item in items where item.outcome.status == .undetermined {

@@ -183,8 +183,4 @@ public struct PlatformStore: Sendable {
     public func hostCandidates() async throws -> [OrganizationRecord] {
         try await OrganizationRecord.query(on: db).filter(\.$kindRaw != OrganizationKind.department.rawValue).sort(\.$name).all()
     }
-
-    public func count(kind: PlatformKind? = nil) async throws -> Int {
-        try await query(Filter(kind: kind)).count()
-    }
 }

@@ -137,10 +137,7 @@ public struct RecognitionStore: Sendable {
     public static func award(_ r: Recognition, base: RuleBase) -> RuleTrace? {
         guard r.rung == .hnte, let rule = base.rule("hte_first_recognition_award") else { return nil }
         let day = Day("\(r.recognizedOn.year)-12-31")!
-        let inputs = Recognition.inputs([r], on: day, dataYear: r.recognizedOn.year)
-        let prepared = base.prepare(date: day, entity: .enterprise)
-        let frame = prepared.makeFrame()
-        for (name, value) in inputs { if let slot = base.variableIndex[name] { frame.inputs[slot] = value } }
-        return prepared.explain(frame).first { $0.rule.id == rule.id }
+        return base.explain(entity: .enterprise, date: day, inputs: Recognition.inputs([r], on: day, dataYear: r.recognizedOn.year))
+            .first { $0.rule.id == rule.id }
     }
 }

@@ -38,6 +38,17 @@ public struct RuleTrace: Sendable {
     public var provisional: Bool { parameters.contains { $0.status == .provisional } }
 }
 
+extension RuleBase {
+    /// Every applicable rule for one entity's inputs (by variable name), evaluated and explained: the one-entity path
+    /// of 一键匹配, the ladder, platform awards and recognition awards.
+    public func explain(entity: EntityKind, date: Day, inputs: [String: Value], overlay: ParameterOverlay = [:]) -> [RuleTrace] {
+        let prepared = prepare(date: date, entity: entity, overlay: overlay)
+        let frame = prepared.makeFrame()
+        for (name, value) in inputs { if let slot = variableIndex[name] { frame.inputs[slot] = value } }
+        return prepared.explain(frame, overlay: overlay)
+    }
+}
+
 extension PreparedEvaluation {
     /// Evaluates and explains every rule; slower than `evaluate`, meant for one entity at a time.
     public func explain(_ f: EvalFrame, overlay: ParameterOverlay = [:]) -> [RuleTrace] {

@@ -144,7 +144,7 @@ struct PlatformController {
         try f.check()
         let page = try await PlatformStore(db: req.db).list(filter, page: PageQuery(page: pageNo, per: per))
         return PageJSON(items: page.items.map { p in
-            let latest = (p.$reports.value ?? []).max { $0.year < $1.year }
+            let latest = Self.latestReport(p)
             return PlatformJSON(id: p.id!.uuidString, name: p.name, kind: p.kind, level: p.level, subtype: p.subtype, host: p.$host.value?.name ?? "",
                                 banner: p.banner, field: p.field, recognizedOn: p.recognizedOn, documentNumber: p.documentNumber,
                                 latestGrade: latest?.grade, latestGradeYear: latest?.year)
@@ -155,8 +155,10 @@ struct PlatformController {
         T.allCases.map { .init(value: $0.rawValue, label: req.t(prefix + $0.rawValue)) }
     }
 
+    static func latestReport(_ p: PlatformRecord) -> PlatformReportRecord? { (p.$reports.value ?? []).max { $0.year < $1.year } }
+
     static func row(_ p: PlatformRecord, req: Request) -> Row {
-        let latest = (p.$reports.value ?? []).max { $0.year < $1.year }
+        let latest = latestReport(p)
         return Row(id: p.id!.uuidString, name: p.name, kind: p.kind, kindLabel: req.t("platform_kind_\(p.kind)"), levelLabel: req.t("level_\(p.level)"),
                    subtypeLabel: p.subtype.map { req.t("platform_subtype_\($0)") }, host: p.$host.value?.name ?? "",
                    banner: Banner(rawValue: p.banner).map { req.lang == .en ? $0.nameEn : $0.nameZh } ?? p.banner,
