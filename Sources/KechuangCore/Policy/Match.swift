@@ -25,9 +25,9 @@ public struct MatchReport: Sendable {
         MatchReport(date: date, entity: entity, ruleBaseVersion: ruleBaseVersion, items: items.filter { $0.rule.id == ruleID }, missingInputs: [])
     }
 
-    /// Total of eligible amounts (awards only, not computations or obligations).
+    /// Total of eligible amounts (awards only, not computations, obligations or competitive ceilings).
     public var eligibleAwardTotal: Fixed {
-        items.filter { $0.outcome.status == .eligible && $0.rule.kind == .award }
+        items.filter { $0.outcome.status == .eligible && $0.rule.kind == .award && !$0.rule.ceiling }
             .reduce(Fixed.zero) { (try? $0 + ($1.outcome.amount ?? .zero)) ?? $0 }
     }
 

@@ -19,6 +19,8 @@ struct MatchJSON: Content {
         let provisional: Bool
         let missingInputs: [String]
         let note: String?
+        /// The amount is a ceiling (择优给予最高), not an entitlement.
+        let ceiling: Bool
         let error: String?
         let trace: Trace
     }
@@ -77,7 +79,7 @@ struct MatchJSON: Content {
             return Result(
                 rule: rule.id, title: rule.title, titleEn: rule.titleEn, article: rule.article, quote: rule.quote, kind: rule.kind.rawValue,
                 automatic: rule.automatic, status: o.status.rawValue, amount: o.amount?.yuanString, potentialAmount: o.potentialAmount?.yuanString,
-                provisional: rule.kind.hasAmount && t.provisional, missingInputs: o.missing, note: o.note, error: o.error,
+                provisional: rule.kind.hasAmount && t.provisional, missingInputs: o.missing, note: o.note, ceiling: rule.ceiling, error: o.error,
                 trace: Trace(
                     conditions: t.conditions.map { Condition(condition: $0.source, substituted: $0.substituted, result: $0.result.display, gap: $0.gap, missing: $0.missing) },
                     failedCondition: t.failedCondition, formula: t.formula, formulaSubstituted: t.formulaSubstituted,

@@ -25,6 +25,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// The types of the rule language.
+/// Stored and sent as "YYYY-MM-DD".
+extension Day: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let d = Day(text) else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)")) }
+        self = d
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
 public enum ValueType: String, Sendable, Equatable {
     case bool, number, money, text
 }
@@ -133,6 +147,9 @@ public struct RuleDef: Sendable {
     /// The assessment scheme a rule belongs to (`ladder` for the cultivation-ladder criteria), or nil for a
     /// benefit or duty of the policy. Scheme rules are evaluated by their own module, not listed by 一键匹配.
     public let scheme: String?
+    /// The amount is the most that may be granted (择优给予最高), not an entitlement: shown as "up to" and left out
+    /// of the eligible total.
+    public let ceiling: Bool
 }
 
 /// A cap on the total of several rules for one entity (e.g. a yearly ceiling per enterprise).

@@ -126,7 +126,7 @@ enum RuleBaseLoader {
     }
 
     static let ruleKeys: Set<String> = ["id", "title", "title_en", "article", "quote", "entity", "kind", "automatic", "effective_from",
-                                        "effective_until", "when", "amount", "rounding", "exclusive_group", "cap_group", "version", "scheme"]
+                                        "effective_until", "when", "amount", "rounding", "exclusive_group", "cap_group", "version", "scheme", "ceiling"]
 
     static func rule(_ n: YNode) throws(PolicyLoadError) -> RuleDef {
         let r = try BlockReader(n, what: "a rule", allowed: ruleKeys)
@@ -154,7 +154,8 @@ enum RuleBaseLoader {
                        rounding: try r.choice("rounding", RoundingMode.self, default: .halfUp),
                        exclusiveGroup: try r.optionalString("exclusive_group"), capGroup: try r.optionalString("cap_group"),
                        version: try r.optionalString("version") ?? "1", position: r.position,
-                       scheme: try r.optionalString("scheme").map { (s: String) throws(PolicyLoadError) in try identifier(s, at: r.valuePosition("scheme"), dotted: false) })
+                       scheme: try r.optionalString("scheme").map { (s: String) throws(PolicyLoadError) in try identifier(s, at: r.valuePosition("scheme"), dotted: false) },
+                       ceiling: try r.bool("ceiling", default: false))
     }
 
     static func capGroup(_ n: YNode) throws(PolicyLoadError) -> CapGroupDef {
