@@ -37,9 +37,20 @@ public enum KechuangApp {
         try await app.autoMigrate()
         try await loadPolicy(app, config: config)
         if config.loadDemoData {
-            try await DemoSeeder(db: app.db, hasher: app.services.hasher).load(try PolicyData.demo(resourceDirectory: config.resourceDirectory))
+            let file = try PolicyData.demo(resourceDirectory: config.resourceDirectory)
+            try await DemoSeeder(db: app.db, hasher: app.services.hasher).load(file)
+            try await loadDemoTalents(app, config: config, password: file.password)
         }
         return try await DemoSeeder(db: app.db, hasher: app.services.hasher).isLoaded()
+    }
+
+    /// The demo talents need the rule base (their classification) and the data key; loaded once, also into
+    /// databases that had the demo data before the talent module existed.
+    static func loadDemoTalents(_ app: Application, config: AppConfig, password: String) async throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: config.resourceDirectory + "/data/talent/demo-talents.json"))
+        try await DemoTalents(db: app.db, cipher: app.services.cipher, passwordHash: try app.services.hasher.hash(password))
+            .load(try JSONDecoder().decode(DemoTalents.File.self, from: data), catalogue: app.services.talentServices,
+                  base: try app.services.rules.require())
     }
 
     static func loadPolicy(_ app: Application, config: AppConfig) async throws {
@@ -60,8 +71,9 @@ public enum KechuangApp {
         try await withApp(config: config) { app in
             try await app.autoMigrate()
             try await loadPolicy(app, config: config)
-            let loaded = try await DemoSeeder(db: app.db, hasher: app.services.hasher)
-                .load(try PolicyData.demo(resourceDirectory: config.resourceDirectory), actor: .cli())
+            let file = try PolicyData.demo(resourceDirectory: config.resourceDirectory)
+            let loaded = try await DemoSeeder(db: app.db, hasher: app.services.hasher).load(file, actor: .cli())
+            try await loadDemoTalents(app, config: config, password: file.password)
             return loaded ? "demo data loaded" : "demo data was already loaded"
         }
     }

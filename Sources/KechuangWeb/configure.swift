@@ -14,7 +14,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     let translator = try Translator.load(path: config.resourceDirectory + "/Resources/i18n/strings.json")
     app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
                                metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID,
-                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog(), market: MarketCatalog())
+                               rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog(), market: MarketCatalog(),
+                               cipher: try FieldCipher.resolve(config),
+                               talentServices: try TalentServiceCatalogue.load(Data(contentsOf: URL(fileURLWithPath: config.resourceDirectory + "/data/talent/services.json"))))
 
     try DatabaseSetup.configure(app.databases, choice: config.database)
     for m in KechuangMigrations.all { app.migrations.add(m) }
@@ -121,4 +123,10 @@ func routes(_ app: Application) {
     PointsController().register(app)
     MarketAPIController().register(app)
     ArticleTrackingController().register(app)
+    TalentProfileController().register(app)
+    TalentClassificationController().register(app)
+    TalentCodeController().register(app)
+    TalentMatchController().register(app)
+    ServiceRequestController().register(app)
+    TalentDatabaseController().register(app)
 }

@@ -146,10 +146,12 @@ struct EntityMatchAndReloadTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
+        // The rules with the variables they read (the talent benefits read the talent module's variables).
         for name in try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/policies/ordos/rules") {
             try FileManager.default.copyItem(atPath: packageRoot + "/policies/ordos/rules/" + name, toPath: dir + "/" + name)
         }
         try FileManager.default.copyItem(atPath: packageRoot + "/policies/ordos/variables.yaml", toPath: dir + "/variables.yaml")
+        try FileManager.default.copyItem(atPath: packageRoot + "/policies/ordos/talent/variables.yaml", toPath: dir + "/talent-variables.yaml")
         let holder = RuleBaseHolder(directory: dir)
         let good = try #require(holder.current?.version)
         let broken = dir + "/art07-enterprises.yaml"

@@ -30,6 +30,9 @@ public struct AppConfig: Sendable, Equatable {
     public var resourceDirectory: String
     /// Run the background-job worker in this process (tests run jobs inline instead).
     public var runJobs: Bool = true
+    /// The 32-byte key that encrypts talents' personal data and the 人才码 signing keys at rest (base64 in
+    /// `KECHUANG_DATA_KEY`). Without it the server keeps a generated key in `<data dir>/data.key`; tests use a fixed one.
+    public var dataKey: [UInt8]?
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -127,10 +130,19 @@ public struct AppConfig: Sendable, Equatable {
         var demo = !overrides.noDemo
         if let raw = env["KECHUANG_DEMO"], ["0", "false", "no"].contains(raw.lowercased()) { demo = false }
 
+        var dataKey: [UInt8]?
+        if let raw = env["KECHUANG_DATA_KEY"], !raw.isEmpty {
+            if let d = Data(base64Encoded: raw), d.count == 32 { dataKey = Array(d) } else {
+                problems.append("KECHUANG_DATA_KEY must be 32 bytes in base64 (e.g. from `openssl rand -base64 32`)")
+            }
+        }
+
         if !problems.isEmpty { throw Problems(messages: problems) }
-        return AppConfig(database: database, dataDirectory: dataDir, hostname: hostname, port: port, loadDemoData: demo,
-                         bcryptCost: cost, secureCookies: secure, logLevel: level, logFormat: format,
-                         resourceDirectory: env["KECHUANG_RESOURCES"] ?? workingDirectory)
+        var config = AppConfig(database: database, dataDirectory: dataDir, hostname: hostname, port: port, loadDemoData: demo,
+                               bcryptCost: cost, secureCookies: secure, logLevel: level, logFormat: format,
+                               resourceDirectory: env["KECHUANG_RESOURCES"] ?? workingDirectory)
+        config.dataKey = dataKey
+        return config
     }
 }
 

@@ -17,5 +17,6 @@ public enum KechuangMigrations {
         M0012InstrumentRegistryAndUsage(),
         M0013CreateTechnologyMarket(),
         M0014CreateEntitiesRegistry(),
+        M0015CreateTalent(),
     ]
 }

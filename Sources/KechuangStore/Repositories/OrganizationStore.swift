@@ -28,6 +28,12 @@ public struct OrganizationStore: Sendable {
         return PagedList(items: items, request: page, total: total)
     }
 
+    /// Enterprises and institutions by name: the employers a talent chooses from.
+    public func employers() async throws -> [OrganizationRecord] {
+        try await OrganizationRecord.query(on: db).filter(\.$kindRaw ~~ [OrganizationKind.enterprise.rawValue, OrganizationKind.institution.rawValue])
+            .sort(\.$kindRaw, .descending).sort(\.$name).all()
+    }
+
     public func find(_ id: UUID) async throws -> OrganizationRecord? {
         try await OrganizationRecord.find(id, on: db)
     }

@@ -15,6 +15,10 @@ struct AppServices: Sendable {
     let instruments: InstrumentCatalog
     let market: MarketCatalog
     let instrumentTerms = InstrumentTermsCache()
+    /// Seals talents' personal data and the 人才码 signing keys (data key from configuration).
+    let cipher: FieldCipher
+    /// The green-channel services (`data/talent/services.json`).
+    let talentServices: TalentServiceCatalogue
 }
 
 extension Application {

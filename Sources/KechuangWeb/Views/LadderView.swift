@@ -69,7 +69,32 @@ struct LadderView: Content {
 
     init(_ a: LadderAssessment, base: RuleBase, req: Request) {
         let en = req.lang == .en
-        func label(_ name: String) -> String { base.variable(name).map { en ? $0.labelEn : $0.label } ?? name }
+        let next = a.nextRung?.rung
+        date = a.date.description
+        ruleBaseVersion = a.ruleBaseVersion
+        nextRung = next?.rawValue
+        nextRungTitle = a.nextRung.map { en ? $0.rule.titleEn : $0.rule.title }
+        rungs = a.rungs.map { r in
+            let requirements = Self.requirements(r.requirements, base: base, req: req)
+            let (sl, sc) = Self.status(r.status, req: req)
+            return Rung(rung: r.rung.rawValue, rule: r.rule.id, title: en ? r.rule.titleEn : r.rule.title, governingText: r.rung.governingText,
+                        status: r.status.rawValue, statusLabel: sl, statusClass: sc, held: r.held, isNext: r.rung == next,
+                        provisional: r.provisional, missing: r.missing, missingLabels: r.missing.map { Self.label($0, base: base, req: req) },
+                        requirements: requirements, metCount: requirements.filter(\.satisfied).count)
+        }
+    }
+
+    static func label(_ name: String, base: RuleBase, req: Request) -> String {
+        base.variable(name).map { req.lang == .en ? $0.labelEn : $0.label } ?? name
+    }
+
+    static func status(_ s: RuleOutcome.Status, req: Request) -> (String, String) {
+        (req.t("ladder_status_\(s.rawValue)"), s.rawValue.replacingOccurrences(of: "_", with: "-"))
+    }
+
+    /// The criteria of a rung (or a talent class) with each test's value, threshold and gap: shared with 分类认定.
+    static func requirements(_ list: [LadderAssessment.Requirement], base: RuleBase, req: Request) -> [Requirement] {
+        let en = req.lang == .en
         func amount(_ x: Fixed?, _ unit: LadderUnit) -> String? {
             guard let x else { return nil }
             switch unit {
@@ -78,35 +103,20 @@ struct LadderView: Content {
             case .count, .number: return LadderFormat.plain(x)
             }
         }
-        func status(_ s: RuleOutcome.Status) -> (String, String) {
-            (req.t("ladder_status_\(s.rawValue)"), s.rawValue.replacingOccurrences(of: "_", with: "-"))
-        }
-        let next = a.nextRung?.rung
-        date = a.date.description
-        ruleBaseVersion = a.ruleBaseVersion
-        nextRung = next?.rawValue
-        nextRungTitle = a.nextRung.map { en ? $0.rule.titleEn : $0.rule.title }
-        rungs = a.rungs.map { r in
-            let requirements = r.requirements.map { q in
-                Requirement(anyOf: q.alternatives.count > 1, satisfied: q.satisfied, criteria: q.alternatives.map { c in
-                    let (sl, sc) = status(c.status)
-                    return Criterion(
-                        rule: c.rule.id, title: en ? c.rule.titleEn : c.rule.title, status: c.status.rawValue, statusLabel: sl, statusClass: sc,
-                        lines: c.lines.map { l in
-                            Line(condition: l.source, substituted: l.substituted, result: l.result.display,
-                                 mark: l.result == .bool(true) ? "✓" : (l.result == .bool(false) ? "✗" : "?"),
-                                 value: l.value?.description, threshold: l.threshold?.description, gap: l.gap?.description, unit: l.unit.rawValue,
-                                 valueText: amount(l.value, l.unit), thresholdText: amount(l.threshold, l.unit), gapText: l.gapText(english: en))
-                        },
-                        parts: c.parts.map { Part(rule: $0.ruleID, title: en ? $0.titleEn : $0.title, points: $0.points.map(LadderFormat.plain)) },
-                        missing: c.missing, missingLabels: c.missing.map(label), provisional: c.provisional)
-                })
-            }
-            let (sl, sc) = status(r.status)
-            return Rung(rung: r.rung.rawValue, rule: r.rule.id, title: en ? r.rule.titleEn : r.rule.title, governingText: r.rung.governingText,
-                        status: r.status.rawValue, statusLabel: sl, statusClass: sc, held: r.held, isNext: r.rung == next,
-                        provisional: r.provisional, missing: r.missing, missingLabels: r.missing.map(label), requirements: requirements,
-                        metCount: requirements.filter(\.satisfied).count)
+        return list.map { q in
+            Requirement(anyOf: q.alternatives.count > 1, satisfied: q.satisfied, criteria: q.alternatives.map { c in
+                let (sl, sc) = status(c.status, req: req)
+                return Criterion(
+                    rule: c.rule.id, title: en ? c.rule.titleEn : c.rule.title, status: c.status.rawValue, statusLabel: sl, statusClass: sc,
+                    lines: c.lines.map { l in
+                        Line(condition: l.source, substituted: l.substituted, result: l.result.display,
+                             mark: l.result == .bool(true) ? "✓" : (l.result == .bool(false) ? "✗" : "?"),
+                             value: l.value?.description, threshold: l.threshold?.description, gap: l.gap?.description, unit: l.unit.rawValue,
+                             valueText: amount(l.value, l.unit), thresholdText: amount(l.threshold, l.unit), gapText: l.gapText(english: en))
+                    },
+                    parts: c.parts.map { Part(rule: $0.ruleID, title: en ? $0.titleEn : $0.title, points: $0.points.map(LadderFormat.plain)) },
+                    missing: c.missing, missingLabels: c.missing.map { label($0, base: base, req: req) }, provisional: c.provisional)
+            })
         }
     }
 }

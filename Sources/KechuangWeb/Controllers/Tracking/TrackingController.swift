@@ -37,6 +37,8 @@ struct TrackingController {
         let filter: String
         let mine: Bool
         let today: String
+        /// Art. 18 green-channel requests per responsible unit: open, overdue, completed (late), refused.
+        var services: [ServiceRequestController.CountRow] = []
     }
 
     struct Count: Encodable {
@@ -84,7 +86,11 @@ struct TrackingController {
     @Sendable func matrix(req: Request) async throws -> View {
         let filter = (try? req.query.get(String.self, at: "filter")) ?? ""
         let rows = try await Self.rows(req, filter: filter)
-        return try await req.page("tracking/matrix", titleKey: "tracking_title", content: content(rows, req: req, filter: filter, mine: false))
+        var c = content(rows, req: req, filter: filter, mine: false)
+        c.services = try await ServiceRequestStore(db: req.db).countsByUnit().map {
+            ServiceRequestController.CountRow(unit: $0.unit, open: $0.open, overdue: $0.overdue, completed: $0.completed, completedLate: $0.completedLate, refused: $0.refused)
+        }
+        return try await req.page("tracking/matrix", titleKey: "tracking_title", content: c)
     }
 
     /// What a department sees on signing in: its own tasks.
