@@ -53,9 +53,14 @@ public struct TalentCodeStore: Sendable {
 
     /// The published key set: the signing key and every retired key whose codes may still be valid.
     public func published(now: Date = Date()) async throws -> TalentCodeKeys {
-        _ = try await db.transaction { tx in try await signingKey(on: tx, now: now) }
+        var all = try await TalentCodeKeyRecord.query(on: db).sort(\.$signsFrom).all()
+        // Read first: a verification should not open a write transaction; only a platform with no key yet makes one.
+        if !all.contains(where: { $0.signsUntil == nil }) {
+            _ = try await db.transaction { tx in try await signingKey(on: tx, now: now) }
+            all = try await TalentCodeKeyRecord.query(on: db).sort(\.$signsFrom).all()
+        }
         let horizon = now.addingTimeInterval(-TimeInterval(Self.validityDays) * 86_400)
-        let keys = try await TalentCodeKeyRecord.query(on: db).sort(\.$signsFrom).all().filter { ($0.signsUntil ?? now) >= horizon }
+        let keys = all.filter { ($0.signsUntil ?? now) >= horizon }
         return TalentCodeKeys(issuer: Self.issuer, keys: keys.map {
             PublishedTalentKey(kid: $0.kid, publicKey: Array($0.publicKey), signsFrom: $0.signsFrom, signsUntil: $0.signsUntil)
         })
