@@ -38,6 +38,8 @@ struct AuthorizationMatrixTests {
         "POST /talent/me/requests": "talent",
         "GET /api/v1/talent/me/requests": "talent",
         "GET /talent/requests/:id": "admin|reviewer|talent",
+        "POST /talent/requests/:id/documents": "talent",
+        "GET /talent/requests/:id/files/:file": "admin|reviewer|talent",
         "POST /talent/requests/:id/act": "admin|reviewer|talent",
         "GET /services/requests": "admin|reviewer",
         "GET /admin/talent": "admin|reviewer",

@@ -174,6 +174,14 @@ struct TalentTests {
             }
             let v = try await verify(first.code)
             #expect(v.valid && v.offline == "valid" && v.online == "active" && v.category == "B" && v.name == "王明远")
+            // Any other sign-in of the person (the phone at the desk) shows the same live code and its QR.
+            let phone = Browser(app)
+            try await phone.signIn("talent")
+            #expect(try await phone.get("/talent/me/code").body.string.contains(first.code))
+            #expect(try await phone.get("/talent/me/code.png").status == .ok)
+            // The stored text is sealed, like personal data.
+            let rec = try #require(try await TalentCodeRecord.query(on: app.db).filter(\.$revokedAt == nil).filter(\.$kid == first.kid).first())
+            #expect(rec.textSealed != nil && rec.textSealed!.range(of: Data(first.code.utf8)) == nil)
             let png = try await app.testing().sendRequest(.GET, first.png, headers: ["authorization": "Bearer \(token)"])
             #expect(png.status == .ok && Array(png.body.readableBytesView.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
             // Offline with the published keys, as the CLI does.
@@ -230,10 +238,21 @@ struct TalentTests {
             #expect(try await hrss.post(path + "/act", ["action": "request_documents", "note": "请补充配偶学历证书"]).status == .seeOther)
             _ = try await me.get(path)
             #expect(try await me.post(path + "/act", ["action": "accept"]).status == .forbidden, "the talent cannot accept for the unit")
-            #expect(try await me.post(path + "/act", ["action": "supply_documents", "note": "已上传学历证书"]).status == .seeOther)
+            // The talent answers with a file (multipart, as the page's form sends it).
+            let sent = try await RegistryTests().multipart(me, path + "/documents", fields: ["note": "已上传学历证书"],
+                                                            file: (name: "documents[]", filename: "学历证书.pdf", content: Data("%PDF-1.4 degree".utf8)))
+            #expect(sent.status == .seeOther)
+            let file = try #require(try await ServiceRequestFileRecord.query(on: app.db).filter(\.$request.$id == r.id!).first())
+            #expect(try await edu.get(path + "/files/\(file.id!.uuidString)").status == .notFound, "another unit cannot open the document")
+            let before = try await TalentAccessRecord.query(on: app.db).filter(\.$talent.$id == t.id!).count()
+            let download = try await hrss.get(path + "/files/\(file.id!.uuidString)")
+            #expect(download.status == .ok && download.body.string == "%PDF-1.4 degree")
+            let logged = try await TalentAccessRecord.query(on: app.db).filter(\.$talent.$id == t.id!).sort(\.$at, .descending).first()
+            #expect(try await TalentAccessRecord.query(on: app.db).filter(\.$talent.$id == t.id!).count() == before + 1)
+            #expect(logged?.fields == "evidence:学历证书.pdf" && logged?.viewerUnit == "市人力资源和社会保障局")
             #expect(try await hrss.post(path + "/act", ["action": "complete", "note": "已推荐岗位"]).status == .seeOther)
             let page = try await me.get(path).body.string
-            for word in ["提交申请", "受理", "要求补充材料", "补充材料", "办结", "已推荐岗位"] { #expect(page.contains(word), "\(word) missing") }
+            for word in ["提交申请", "受理", "要求补充材料", "补充材料", "办结", "已推荐岗位", "学历证书.pdf"] { #expect(page.contains(word), "\(word) missing") }
             let done = try #require(try await ServiceRequestRecord.find(r.id!, on: app.db))
             #expect(done.state == "completed" && done.pausedSeconds >= 0 && done.pausedSince == nil)
             #expect(try await ServiceRequestStepRecord.query(on: app.db).filter(\.$request.$id == r.id!).count() == 5)

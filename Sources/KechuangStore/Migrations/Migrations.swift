@@ -18,5 +18,6 @@ public enum KechuangMigrations {
         M0013CreateTechnologyMarket(),
         M0014CreateEntitiesRegistry(),
         M0015CreateTalent(),
+        M0016TalentCodeTextAndRequestFiles(),
     ]
 }

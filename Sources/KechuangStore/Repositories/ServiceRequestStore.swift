@@ -13,11 +13,13 @@ public struct ServiceRequestStore: Sendable {
         let unit: String
         let state: String
         let slaDays: Int
-        init(_ r: ServiceRequestRecord, unit: String) {
+        let files: [String]?
+        init(_ r: ServiceRequestRecord, unit: String, files: [String]? = nil) {
             service = r.service
             self.unit = unit
             state = r.state
             slaDays = r.slaDays
+            self.files = files
         }
     }
 
@@ -69,8 +71,8 @@ public struct ServiceRequestStore: Sendable {
 
     /// One move. `by` says whose move it is; the caller has checked that the actor is the talent or a member of the unit.
     @discardableResult
-    public func act(_ id: UUID, _ action: ServiceRequestAction, note: String, by: ServiceRequestAction.Actor, now: Date = Date(),
-                    actor: Actor) async throws -> ServiceRequestRecord {
+    public func act(_ id: UUID, _ action: ServiceRequestAction, note: String, by: ServiceRequestAction.Actor, files: [TrackingStore.Attachment] = [],
+                    now: Date = Date(), actor: Actor) async throws -> ServiceRequestRecord {
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         if action.needsNote && text.isEmpty { throw ValidationErrors([.invalid("note", "field.required")]) }
         guard text.count <= 2000 else { throw ValidationErrors([.invalid("note", "field.too_long", ["max": "2000"])]) }
@@ -95,10 +97,35 @@ public struct ServiceRequestStore: Sendable {
             r.updatedAt = now
             try await r.update(on: tx)
             try await step(r, action: action.rawValue, from: from.rawValue, to: to.rawValue, note: text, actor: actor, at: now, on: tx)
+            if try await ServiceRequestFileRecord.query(on: tx).filter(\.$request.$id == id).count() + files.count > Self.maxFiles {
+                throw ValidationErrors([.invalid("documents", "talent.evidence_limit", ["max": String(Self.maxFiles)])])
+            }
+            for f in files {
+                let file = ServiceRequestFileRecord()
+                file.$request.id = id
+                file.filename = f.filename
+                file.contentType = f.contentType
+                file.content = f.content
+                file.uploadedByName = actor.name
+                file.uploadedAt = now
+                try await file.create(on: tx)
+            }
             try await AuditTrail.record(on: tx, actor: actor, action: "service_request.\(action.rawValue)", entityType: "service_request",
-                                        entityID: id.uuidString, before: before, after: Snapshot(r, unit: r.unit.name))
+                                        entityID: id.uuidString, before: before, after: Snapshot(r, unit: r.unit.name, files: files.map(\.filename)))
             return r
         }
+    }
+
+    public static let maxFiles = 20
+
+    /// The documents sent with a request (without their content).
+    public func files(of id: UUID) async throws -> [ServiceRequestFileRecord] {
+        try await ServiceRequestFileRecord.query(on: db).filter(\.$request.$id == id).field(\.$id).field(\.$filename).field(\.$contentType)
+            .field(\.$uploadedByName).field(\.$uploadedAt).field(\.$request.$id).sort(\.$uploadedAt).all()
+    }
+
+    public func file(_ id: UUID, of requestID: UUID) async throws -> ServiceRequestFileRecord? {
+        try await ServiceRequestFileRecord.query(on: db).filter(\.$id == id).filter(\.$request.$id == requestID).first()
     }
 
     public func find(_ id: UUID) async throws -> ServiceRequestRecord? {

@@ -98,6 +98,7 @@ public struct TalentCodeStore: Sendable {
             r.category = category.rawValue
             r.issuedAt = payload.issued
             r.expiresAt = payload.expires
+            r.textSealed = try cipher.seal(Data(text.utf8))
             try await r.create(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "talent_code.issue", entityType: "talent", entityID: t.id!.uuidString,
                                        detail: ["kid": key.kid, "category": category.rawValue, "expires": ChinaTime.iso(payload.expires), "code": r.id!.uuidString])
@@ -109,6 +110,12 @@ public struct TalentCodeStore: Sendable {
     public func live(talentID: UUID, now: Date = Date()) async throws -> TalentCodeRecord? {
         try await TalentCodeRecord.query(on: db).filter(\.$talent.$id == talentID).filter(\.$revokedAt == nil)
             .filter(\.$expiresAt > now).sort(\.$issuedAt, .descending).first()
+    }
+
+    /// The text of the talent's live code, for the person's own page on any device.
+    public func liveText(talentID: UUID, now: Date = Date()) async throws -> (record: TalentCodeRecord, text: String)? {
+        guard let r = try await live(talentID: talentID, now: now), let sealed = r.textSealed else { return nil }
+        return (r, String(decoding: try cipher.open(sealed), as: UTF8.self))
     }
 
     public func codes(talentID: UUID) async throws -> [TalentCodeRecord] {

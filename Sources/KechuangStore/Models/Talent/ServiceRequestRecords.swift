@@ -43,3 +43,18 @@ public final class ServiceRequestStepRecord: Model, @unchecked Sendable {
 
     public init() {}
 }
+
+/// A document the talent sent with a request (asked for by the unit): seen by the talent, the unit and the office.
+public final class ServiceRequestFileRecord: Model, @unchecked Sendable {
+    public static let schema = "talent_service_files"
+
+    @ID(key: .id) public var id: UUID?
+    @Parent(key: "request_id") public var request: ServiceRequestRecord
+    @Field(key: "filename") public var filename: String
+    @Field(key: "content_type") public var contentType: String
+    @Field(key: "content") public var content: Data
+    @Field(key: "uploaded_by_name") public var uploadedByName: String
+    @Field(key: "uploaded_at") public var uploadedAt: Date
+
+    public init() {}
+}

@@ -29,6 +29,8 @@ public final class TalentCodeRecord: Model, @unchecked Sendable {
     @Field(key: "expires_at") public var expiresAt: Date
     @OptionalField(key: "revoked_at") public var revokedAt: Date?
     @OptionalField(key: "revoked_reason") public var revokedReason: String?
+    /// The code's text, sealed with the data key (nil for codes issued before it was kept).
+    @OptionalField(key: "text_sealed") public var textSealed: Data?
 
     public init() {}
 }

@@ -56,6 +56,16 @@ struct ServiceRequestController {
         let viewerIsTalent: Bool
         let contact: Contact?
         let form: FormState
+        let files: [FileRow]
+        /// The talent may answer a request for documents with files.
+        let canSupplyFiles: Bool
+    }
+
+    struct FileRow: Encodable {
+        let id: String
+        let filename: String
+        let by: String
+        let at: String
     }
 
     struct Contact: Encodable {
@@ -91,6 +101,8 @@ struct ServiceRequestController {
         r.on(.GET, "api", "v1", "talent", "me", "requests", access: .roles([.talent]), use: mineAPI)
         r.on(.GET, "talent", "requests", ":id", access: .roles([.talent, .admin, .reviewer]), use: detail)
         r.on(.POST, "talent", "requests", ":id", "act", access: .roles([.talent, .admin, .reviewer]), use: act)
+        r.on(.POST, "talent", "requests", ":id", "documents", access: .roles([.talent]), body: .collect(maxSize: "12mb"), use: supplyDocuments)
+        r.on(.GET, "talent", "requests", ":id", "files", ":file", access: .roles([.talent, .admin, .reviewer]), use: file)
         r.on(.GET, "services", "requests", access: .staff, use: queue)
     }
 
@@ -180,13 +192,16 @@ struct ServiceRequestController {
                               idMasked: r.talent.idMasked, category: r.talent.category ?? "")
         }
         let actions = actor.map { ServiceRequestAction.available(in: r.requestState, for: $0, wasAccepted: r.acceptedAt != nil) } ?? []
+        let files = try await ServiceRequestStore(db: req.db).files(of: r.id!)
         return DetailContent(
             row: Self.row(r, catalogue: cat, req: req), details: r.details,
             documents: cat.service(r.service)?.documents.joined(separator: "、") ?? "",
             steps: steps.map { StepRow(at: ChinaTime.display($0.at), action: req.t("service_action_" + $0.action), stateLabel: req.t("service_state_" + $0.toState),
                                        actor: $0.actorName, note: $0.note) },
             actions: actions.map { .init(value: $0.rawValue, label: req.t("service_action_" + $0.rawValue)) },
-            viewerIsTalent: actor == .talent, contact: contact, form: form)
+            viewerIsTalent: actor == .talent, contact: contact, form: form,
+            files: files.map { FileRow(id: $0.id!.uuidString, filename: $0.filename, by: $0.uploadedByName, at: ChinaTime.display($0.uploadedAt)) },
+            canSupplyFiles: actor == .talent && r.requestState == .documentsRequested)
     }
 
     @Sendable func detail(req: Request) async throws -> View {
@@ -222,6 +237,60 @@ struct ServiceRequestController {
                                           content: try await detailContent(req, fresh, viewer: v, form: try FormState(e, values: input.values, req: req)), forms: true)
             return try await .rerender(view, for: req)
         }
+    }
+
+    struct Documents: Vapor.Content {
+        var note: String?
+        var documents: [File]?
+    }
+
+    static let maxFileBytes = 5 * 1024 * 1024
+
+    /// The talent answers a request for documents with a note and files (5 MB each, several at once).
+    @Sendable func supplyDocuments(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let r = try await ServiceRequestStore(db: req.db).find(id) else {
+            throw DomainError.notFound("service_request")
+        }
+        let v = try await viewer(req, r)
+        guard case .talent = v else { throw DomainError.forbidden }
+        guard let d = try? req.content.decode(Documents.self) else { throw DomainError(.malformed, code: "body.malformed_form") }
+        do {
+            let files = (d.documents ?? []).filter { $0.data.readableBytes > 0 }
+            if let big = files.first(where: { $0.data.readableBytes > Self.maxFileBytes }) {
+                throw ValidationErrors([.invalid("documents", "tracking.attachment_too_large", ["max": "5 MB", "file": big.filename])])
+            }
+            try await ServiceRequestStore(db: req.db).act(id, .supplyDocuments, note: d.note ?? "", by: .talent,
+                                                          files: files.map { .init(filename: String($0.filename.prefix(200)),
+                                                                                   contentType: $0.contentType?.description ?? "application/octet-stream",
+                                                                                   content: Data($0.data.readableBytesView)) },
+                                                          actor: req.actor)
+            req.flash("flash_service_request_updated")
+            return req.redirect(to: "/talent/requests/\(id.uuidString)", redirectType: .normal)
+        } catch let e as ValidationErrors {
+            let view = try await req.page("talent/request", titleKey: "service_request_title",
+                                          content: try await detailContent(req, r, viewer: v, form: try FormState(e, values: ["note": d.note ?? ""], req: req)), forms: true)
+            return try await .rerender(view, for: req)
+        }
+    }
+
+    /// A document of a request, for the talent, the unit (logged in the person's access log) and the office (logged).
+    @Sendable func file(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let fid = req.parameters.get("file", as: UUID.self),
+              let r = try await ServiceRequestStore(db: req.db).find(id) else { throw DomainError.notFound("service_request") }
+        let v = try await viewer(req, r)
+        guard let f = try await ServiceRequestStore(db: req.db).file(fid, of: id) else { throw DomainError.notFound("file") }
+        switch v {
+        case .talent: break
+        case .unit(let name):
+            _ = try await req.talents.personalData(r.talent, for: req.talentViewer(purpose: "service_request:\(id.uuidString)", unit: name), fields: ["evidence:\(f.filename)"])
+        case .office:
+            _ = try await req.talents.personalData(r.talent, for: req.talentViewer(purpose: "service_request:\(id.uuidString)", unit: Request.talentOfficeUnit),
+                                                   fields: ["evidence:\(f.filename)"])
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: f.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(f.filename.replacingOccurrences(of: "\"", with: ""))\"")
+        return Response(status: .ok, headers: headers, body: .init(data: f.content))
     }
 
     /// The unit's queue (every unit's for the talent office), with overdue flags and the per-unit counts; CSV/XLSX.

@@ -73,41 +73,33 @@ struct TalentCodeController {
         return now >= c.expiresAt ? "expired" : "valid"
     }
 
-    /// The code text of the live code: kept nowhere but recomputed from the record would need the signature, so the
-    /// page asks the talent to issue one when none is live (each issue is audited).
     @Sendable func own(req: Request) async throws -> View {
         let t = try await req.requireOwnTalent()
         let now = Date()
         let codes = try await req.talentCodes.codes(talentID: t.id!)
-        let text = req.session.data["talent_code"].flatMap { text -> String? in
-            guard let live = codes.first, Self.codeState(live, now: now) == "valid", TalentCodeSigning.digest(text) == live.digest else { return nil }
-            return text
-        }
-        let live = codes.first { Self.codeState($0, now: now) == "valid" }
+        let live = try await req.talentCodes.liveText(talentID: t.id!, now: now)
         return try await req.page("talent/code", titleKey: "talent_code_title", content: OwnContent(
-            classified: t.confirmedCategory != nil, code: text, issuedAt: live.map { ChinaTime.display($0.issuedAt) },
-            expiresAt: live.map { ChinaTime.display($0.expiresAt) }, category: live?.category, kid: live?.kid,
+            classified: t.confirmedCategory != nil, code: live?.text, issuedAt: live.map { ChinaTime.display($0.record.issuedAt) },
+            expiresAt: live.map { ChinaTime.display($0.record.expiresAt) }, category: live?.record.category, kid: live?.record.kid,
             history: codes.map { CodeRow(issuedAt: ChinaTime.display($0.issuedAt), expiresAt: ChinaTime.display($0.expiresAt), kid: $0.kid, category: $0.category,
                                          state: req.t("talent_code_state_" + Self.codeState($0, now: now))) }), forms: true)
     }
 
-    /// Issues (or renews) the code. The text lives in the person's session so the QR can be shown again.
+    /// Issues (or renews) the code; earlier codes are revoked.
     @Sendable func issue(req: Request) async throws -> Response {
         let t = try await req.requireOwnTalent()
         _ = try InputReader(req, allowed: [])
-        let issued = try await req.talentCodes.issue(t, actor: req.actor)
-        req.session.data["talent_code"] = issued.text
+        _ = try await req.talentCodes.issue(t, actor: req.actor)
         req.flash("flash_talent_code_issued")
         return req.redirect(to: "/talent/me/code", redirectType: .normal)
     }
 
-    /// The QR of the caller's live code: its text from `?code=` (API clients) or the session (the page).
+    /// The QR of the caller's live code (`?code=` must name that code when given, so an old link shows nothing).
     func liveCode(_ req: Request) async throws -> QRCode {
         let t = try await req.requireOwnTalent()
-        let given = (try? req.query.get(String.self, at: "code")) ?? (req.hasSession ? req.session.data["talent_code"] : nil)
-        guard let text = given, let live = try await req.talentCodes.live(talentID: t.id!),
-              live.digest == TalentCodeSigning.digest(text) else { throw DomainError(.notFound, code: "talent.no_live_code") }
-        return try QRCode.encode(text, correction: .medium)
+        guard let live = try await req.talentCodes.liveText(talentID: t.id!) else { throw DomainError(.notFound, code: "talent.no_live_code") }
+        if let given = try? req.query.get(String.self, at: "code"), given != live.text { throw DomainError(.notFound, code: "talent.no_live_code") }
+        return try QRCode.encode(live.text, correction: .medium)
     }
 
     struct IssuedJSON: Content {
