@@ -155,10 +155,7 @@ struct RecognitionController {
               let data = rec.evidence, let name = rec.evidenceFilename else { throw DomainError.notFound("recognition") }
         req.parameters.set("id", to: rec.organization.id!.uuidString)
         _ = try await req.organizationForData()
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: rec.evidenceContentType ?? "application/octet-stream")
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name.replacingOccurrences(of: "\"", with: ""))\"")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return .download(data, filename: name, contentType: rec.evidenceContentType ?? "application/octet-stream")
     }
 
     /// Staff list over all enterprises: by title, expiring within 90 days, revoked included on request; CSV/XLSX.

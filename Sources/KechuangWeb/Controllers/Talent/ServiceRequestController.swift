@@ -287,10 +287,7 @@ struct ServiceRequestController {
             _ = try await req.talents.personalData(r.talent, for: req.talentViewer(purpose: "service_request:\(id.uuidString)", unit: Request.talentOfficeUnit),
                                                    fields: ["evidence:\(f.filename)"])
         }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: f.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(f.filename.replacingOccurrences(of: "\"", with: ""))\"")
-        return Response(status: .ok, headers: headers, body: .init(data: f.content))
+        return .download(f.content, filename: f.filename, contentType: f.contentType)
     }
 
     /// The unit's queue (every unit's for the talent office), with overdue flags and the per-unit counts; CSV/XLSX.

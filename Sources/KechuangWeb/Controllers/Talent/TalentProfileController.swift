@@ -174,10 +174,7 @@ struct TalentProfileController {
             guard try await req.isTalentOffice() else { throw DomainError.notFound("evidence") }
             _ = try await req.talents.personalData(e.talent, for: req.talentViewer(purpose: "evidence", unit: Request.talentOfficeUnit), fields: ["evidence:\(e.filename)"])
         }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: e.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(e.filename.replacingOccurrences(of: "\"", with: ""))\"")
-        return Response(status: .ok, headers: headers, body: .init(data: e.content))
+        return .download(e.content, filename: e.filename, contentType: e.contentType)
     }
 
     @Sendable func accessLog(req: Request) async throws -> View {

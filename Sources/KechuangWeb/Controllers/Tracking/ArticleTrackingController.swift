@@ -125,9 +125,6 @@ struct ArticleTrackingController {
         guard let id = req.parameters.get("id", as: UUID.self), let a = try await TrackingStore(db: req.db).attachment(id) else {
             throw DomainError.notFound("attachment")
         }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: a.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(a.filename.replacingOccurrences(of: "\"", with: ""))\"")
-        return Response(status: .ok, headers: headers, body: .init(data: a.content))
+        return .download(a.content, filename: a.filename, contentType: a.contentType)
     }
 }
