@@ -6,7 +6,7 @@ import KechuangCore
 
 /// Turns the configured database choice into a Fluent database configuration.
 public enum DatabaseSetup {
-    public static func configure(_ databases: Databases, choice: AppConfig.DatabaseChoice) throws {
+    public static func configure(_ databases: Databases, choice: AppConfig.DatabaseChoice, waitSeconds: Int = 10) throws {
         switch choice {
         case .sqliteMemory:
             databases.use(.sqlite(.memory, sqlLogLevel: .debug), as: .sqlite)
@@ -18,7 +18,8 @@ public enum DatabaseSetup {
             var config = try SQLPostgresConfiguration(url: url)
             // Extensions (btree_gist) live in public; a test schema comes first so each test has its own tables.
             if let schema { config.searchPath = [schema, "public"] }
-            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, sqlLogLevel: .debug), as: .psql)
+            databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(Int64(waitSeconds)),
+                                    sqlLogLevel: .debug), as: .psql)
         }
     }
 }

@@ -18,7 +18,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
                                cipher: try FieldCipher.resolve(config),
                                talentServices: try TalentServiceCatalogue.load(Data(contentsOf: URL(fileURLWithPath: config.resourceDirectory + "/data/talent/services.json"))))
 
-    try DatabaseSetup.configure(app.databases, choice: config.database)
+    try DatabaseSetup.configure(app.databases, choice: config.database, waitSeconds: config.databaseWaitSeconds)
     for m in KechuangMigrations.all { app.migrations.add(m) }
     app.migrations.add(SessionRecord.migration)
     if case .sqlite = config.database {

@@ -1,3 +1,4 @@
+import AsyncKit
 import Fluent
 import KechuangCore
 import KechuangStore
@@ -60,6 +61,19 @@ struct AuditAndInputTests {
             let big = String(repeating: "a", count: 3 * 1024 * 1024)
             let res = try await json(app, .POST, "/api/v1/tokens", body: #"{"username":"\#(big)"}"#)
             #expect(res.status == .payloadTooLarge)
+        }
+    }
+
+    @Test("An overloaded database (no pooled connection in time, deadlock victim) is a 503 with Retry-After, not a 500")
+    func databaseBusy() async throws {
+        try await withPlatform(demo: false) { app in
+            app.get("api", "v1", "busy-probe") { _ -> String in throw ConnectionPoolTimeoutError.connectionRequestTimeout }
+            let res = try await json(app, .GET, "/api/v1/busy-probe")
+            #expect(res.status == .serviceUnavailable)
+            #expect(res.headers.first(name: .retryAfter) == "1")
+            #expect(try errorBody(res).code == "service.busy")
+            #expect(DatabaseBusy.matches(ConnectionPoolTimeoutError.connectionRequestTimeout))
+            #expect(!DatabaseBusy.matches(DomainError(.invalidInput, code: "x")))
         }
     }
 

@@ -33,6 +33,8 @@ public struct AppConfig: Sendable, Equatable {
     /// The 32-byte key that encrypts talents' personal data and the 人才码 signing keys at rest (base64 in
     /// `KECHUANG_DATA_KEY`). Without it the server keeps a generated key in `<data dir>/data.key`; tests use a fixed one.
     public var dataKey: [UInt8]?
+    /// How long a request may wait for a free PostgreSQL connection before it is answered 503 (`KECHUANG_DB_WAIT`).
+    public var databaseWaitSeconds: Int = 10
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -137,11 +139,17 @@ public struct AppConfig: Sendable, Equatable {
             }
         }
 
+        var dbWait = 10
+        if let raw = env["KECHUANG_DB_WAIT"], !raw.isEmpty {
+            if let w = Int(raw), (1...600).contains(w) { dbWait = w } else { problems.append("KECHUANG_DB_WAIT must be a number of seconds from 1 to 600 (got '\(raw)')") }
+        }
+
         if !problems.isEmpty { throw Problems(messages: problems) }
         var config = AppConfig(database: database, dataDirectory: dataDir, hostname: hostname, port: port, loadDemoData: demo,
                                bcryptCost: cost, secureCookies: secure, logLevel: level, logFormat: format,
                                resourceDirectory: env["KECHUANG_RESOURCES"] ?? workingDirectory)
         config.dataKey = dataKey
+        config.databaseWaitSeconds = dbWait
         return config
     }
 }

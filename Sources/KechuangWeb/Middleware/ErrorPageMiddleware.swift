@@ -1,5 +1,6 @@
 import Foundation
 import KechuangCore
+import KechuangStore
 import Vapor
 
 /// Turns every error into the right status and either `{"error":{code,message,field}}` or the error page.
@@ -45,6 +46,9 @@ struct ErrorPageMiddleware: Middleware {
             if let decoding = error as? DecodingError {
                 return Described(status: .badRequest, code: "body.malformed_json", message: tr.text("err_body_malformed_json", req.lang), field: decoding.fieldName)
             }
+            if DatabaseBusy.matches(error) {
+                return Described(status: .serviceUnavailable, code: "service.busy", message: tr.text("err_service_busy", req.lang), field: nil)
+            }
             return Described(status: .internalServerError, code: "internal", message: tr.text("err_internal", req.lang), field: nil)
         }
     }
@@ -53,6 +57,8 @@ struct ErrorPageMiddleware: Middleware {
         let d = Self.describe(error, for: req)
         if d.status == .internalServerError {
             req.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error)), "path": .string(req.url.path)])
+        } else if d.status == .serviceUnavailable {
+            req.logger.warning("database busy", metadata: ["error": .string(String(reflecting: error)), "path": .string(req.url.path)])
         }
         if req.isAPI || req.headers.accept.first?.mediaType == .json {
             var body = ["code": d.code, "message": d.message]
@@ -60,6 +66,7 @@ struct ErrorPageMiddleware: Middleware {
             let res = Response(status: d.status)
             try? res.content.encode(["error": body], as: .json)
             if d.status == .unauthorized { res.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+            if d.status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "1") }
             return res
         }
         // A visitor who needs to sign in is sent to the login form, which returns them here afterwards.
@@ -73,6 +80,7 @@ struct ErrorPageMiddleware: Middleware {
             let ctx = ErrorPageContent(status: Int(d.status.code), code: d.code, message: d.message)
             let res = try await req.page("error", titleKey: "error_title", content: ctx).encodeResponse(for: req)
             res.status = d.status
+            if d.status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "1") }
             return res
         } catch {
             req.logger.error("error page failed", metadata: ["error": .string(String(reflecting: error))])

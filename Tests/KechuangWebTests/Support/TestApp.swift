@@ -19,7 +19,11 @@ let packageRoot: String = {
 func testConfig() -> (AppConfig, String?) {
     if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"], !url.isEmpty {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        return (AppConfig(database: .postgres(url: url, schema: String(schema)), bcryptCost: 4, logLevel: "warning", resourceDirectory: packageRoot), String(schema))
+        var config = AppConfig(database: .postgres(url: url, schema: String(schema)), bcryptCost: 4, logLevel: "warning", resourceDirectory: packageRoot)
+        // Every suite runs at once on two cores, so a request can queue for a pooled connection far longer than it
+        // would on a server; the 10-second production wait would turn that test-harness queue into 503s.
+        config.databaseWaitSeconds = 300
+        return (config, String(schema))
     }
     return (AppConfig(database: .sqliteMemory, bcryptCost: 4, logLevel: "warning", resourceDirectory: packageRoot), nil)
 }
