@@ -50,6 +50,10 @@ public enum EntityKind: String, Sendable, CaseIterable {
     case purchase
     /// A technology broker (技术经纪人, art. 14).
     case broker
+    /// An application to a science-project call, under the formal check and budget rules (arts. 19–21).
+    case application
+    /// One expense of a project, checked against the funds' negative list (art. 19).
+    case expense
 }
 
 /// An input the rules read: what it means, its type, where its value comes from.
