@@ -9,7 +9,7 @@ struct Kechuang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kechuang",
         abstract: "Kechuang 科创 — the sci-tech innovation service platform of Ordos.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, BackupCommand.self, PolicyCommand.self, BenchData.self, MarketCommand.self, TalentCommand.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, BackupCommand.self, PolicyCommand.self, BenchData.self, MarketCommand.self, TalentCommand.self, ProjectsCommand.self])
 }
 
 /// Reads the configuration once; on problems, prints them all and exits non-zero.
