@@ -19,5 +19,6 @@ public enum KechuangMigrations {
         M0014CreateEntitiesRegistry(),
         M0015CreateTalent(),
         M0016TalentCodeTextAndRequestFiles(),
+        M0017CreateProjects(),
     ]
 }
