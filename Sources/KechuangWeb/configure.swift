@@ -129,4 +129,9 @@ func routes(_ app: Application) {
     TalentMatchController().register(app)
     ServiceRequestController().register(app)
     TalentDatabaseController().register(app)
+    ProjectCallController().register(app)
+    ProjectApplicationController().register(app)
+    ExpertReviewController().register(app)
+    ProjectController().register(app)
+    IntegrityController().register(app)
 }

@@ -64,11 +64,12 @@ enum Navigation {
     static func items(for user: CurrentUser?, path: String, tr: Translator, lang: Translator.Lang) -> [NavItem] {
         var entries: [(String, String)] = [("/", "nav_home"), ("/policy/match", "nav_match"), ("/ladder", "nav_ladder"), ("/platforms", "nav_platforms"), ("/policy/rules", "nav_rules"),
                                            ("/policy", "nav_policy"), ("/organizations", "nav_organizations"),
-                                           ("/monitoring", "nav_monitoring"), ("/market", "nav_market"), ("/instruments", "nav_instruments"),
+                                           ("/monitoring", "nav_monitoring"), ("/market", "nav_market"), ("/instruments", "nav_instruments"), ("/projects", "nav_projects"),
                                            ("/talent/verify", "nav_talent_verify")]
         if let user {
             entries.append(("/bookings", "nav_bookings"))
             entries.append(("/account", "nav_account"))
+            if !user.role.isStaff && user.role != .broker { entries.append(("/projects/mine", "nav_projects_mine")) }
             if user.role == .talent {
                 entries.append(("/talent/me", "nav_talent_me"))
                 entries.append(("/talent/me/requests", "nav_talent_requests"))
@@ -77,6 +78,8 @@ enum Navigation {
                 entries.append(("/services/requests", "nav_service_queue"))
                 entries.append(("/admin/talent", "nav_talent_db"))
                 entries.append(("/review/applications", "nav_review"))
+                entries.append(("/projects/list", "nav_project_list"))
+                entries.append(("/integrity", "nav_integrity"))
                 entries.append(("/admin/recognitions", "nav_recognitions"))
                 entries.append(("/entities/points", "nav_points"))
                 entries.append(("/entities/tracking", "nav_ladder_tracking"))
