@@ -19,6 +19,7 @@ public enum KechuangApp {
                 let file = try PolicyData.demo(resourceDirectory: config.resourceDirectory)
                 banner += "Demo logins (password \(file.password)):\n"
                 for u in file.users { banner += "  \(u.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(u.role)\n" }
+                banner += "  expert1…6    institution, in the projects' expert pool\n  kbs2         enterprise (康巴什氢能), cashmere enterprise (under an integrity ban)\n"
             }
             banner += "Stop with Ctrl-C. Data: \(config.database.summary)\n"
             // Written unbuffered so the URL shows at once even when stdout is a pipe.
@@ -51,6 +52,7 @@ public enum KechuangApp {
         try await DemoTalents(db: app.db, cipher: app.services.cipher, passwordHash: try app.services.hasher.hash(password))
             .load(try JSONDecoder().decode(DemoTalents.File.self, from: data), catalogue: app.services.talentServices,
                   base: try app.services.rules.require())
+        try await DemoProjects(db: app.db, passwordHash: try app.services.hasher.hash(password)).load(base: try app.services.rules.require())
     }
 
     static func loadPolicy(_ app: Application, config: AppConfig) async throws {
