@@ -323,7 +323,6 @@ struct ProjectCallController {
 
     @Sendable func detail(req: Request) async throws -> Response {
         let c = try await req.projectCall()
-        if req.isAPI || req.headers.accept.contains(where: { $0.mediaType == .json }) { return try await Self.row(c, req: req).encodeResponse(for: req) }
         return try await req.page("projects/call", titleKey: "project_call_title", content: try await detailContent(req, c), forms: true).encodeResponse(for: req)
     }
 
