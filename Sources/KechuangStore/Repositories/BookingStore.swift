@@ -70,11 +70,13 @@ public struct BookingStore: Sendable {
     func insertPostgres(_ booking: BookingRecord, instrument: InstrumentRecord, userID: UUID, slot: TimeSlot, actor: Actor) async throws -> Outcome {
         if let key = booking.idempotencyKey, let earlier = try await Self.replay(on: db, userID: userID, key: key) { return .replayed(earlier) }
         do {
-            try await db.transaction { tx in
-                try await booking.create(on: tx)
-                try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
-                                           entityType: "booking", entityID: booking.id!.uuidString,
-                                           detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
+            try await Self.retryingDeadlocks {
+                try await db.transaction { tx in
+                    try await booking.create(on: tx)
+                    try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
+                                               entityType: "booking", entityID: booking.id!.uuidString,
+                                               detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
+                }
             }
             return .created(booking)
         } catch {
@@ -87,6 +89,18 @@ public struct BookingStore: Sendable {
                 return .replayed(earlier)
             }
             throw error
+        }
+    }
+
+    /// Two inserts of overlapping bookings that check the exclusion constraint against each other's uncommitted row
+    /// wait for each other, and PostgreSQL aborts one as a deadlock victim (40P01) with nothing written. The victim
+    /// tries again after a short random pause; by then the other has committed, and the retry meets 23P01 (a clean
+    /// 409) or goes through.
+    static func retryingDeadlocks(attempts: Int = 6, _ body: () async throws -> Void) async throws {
+        for attempt in 1...attempts {
+            do { return try await body() } catch where attempt < attempts && String(reflecting: error).contains("40P01") {
+                try await Task.sleep(nanoseconds: UInt64.random(in: 2_000_000...(20_000_000 * UInt64(attempt))))
+            }
         }
     }
 
