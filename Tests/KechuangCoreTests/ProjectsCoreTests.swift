@@ -208,7 +208,8 @@ struct ProjectRulesTests {
     static func expense(_ change: (inout ExpenseCheck.Facts) -> Void = { _ in }) -> ExpenseCheck.Facts {
         var f = ExpenseCheck.Facts(kind: "materials", category: .business, amount: .yuan(8_000), payeeOnTeam: false, invoiceDuplicate: false,
                                    procurementFollowed: true, relatedParty: false, relatedPartyTotalAfter: .zero, projectFiscalTotal: .yuan(1_000_000),
-                                   funding: .budget, categoryBudget: .yuan(400_000), categorySpentAfter: .yuan(8_000))
+                                   funding: .budget, categoryBudget: .yuan(400_000), categorySpentAfter: .yuan(8_000),
+                                   directBudget: .yuan(900_000), directSpentAfter: .yuan(8_000))
         change(&f)
         return f
     }
@@ -226,7 +227,10 @@ struct ProjectRulesTests {
         #expect(flags(Self.expense { $0.kind = "purchase"; $0.amount = .yuan(50_000); $0.procurementFollowed = false }) == ["nl4_procurement"])
         #expect(flags(Self.expense { $0.relatedParty = true; $0.relatedPartyTotalAfter = Money(fen: 10_000_001) }) == ["nl2_related_party_transfer"])
         #expect(flags(Self.expense { $0.relatedParty = true; $0.relatedPartyTotalAfter = .yuan(100_000) }).isEmpty)
-        let over = Self.expense { $0.categorySpentAfter = Money(fen: 40_000_001) }
+        // 业务费 over its line is the unit's own adjustment while direct costs stay within their total (国办发〔2021〕32号).
+        #expect(flags(Self.expense { $0.categorySpentAfter = Money(fen: 40_000_001) }).isEmpty)
+        #expect(flags(Self.expense { $0.category = .equipment; $0.categorySpentAfter = Money(fen: 40_000_001) }) == ["bc_category_over_budget"])
+        let over = Self.expense { $0.categorySpentAfter = Money(fen: 40_000_001); $0.directSpentAfter = Money(fen: 90_000_001) }
         #expect(flags(over) == ["bc_category_over_budget"])
         var lump = over
         lump.funding = .lumpSum

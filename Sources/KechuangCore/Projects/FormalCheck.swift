@@ -95,10 +95,13 @@ public struct ExpenseCheck: Sendable {
         public var funding: FundingMode
         public var categoryBudget: Money
         public var categorySpentAfter: Money
+        /// Direct costs (equipment, business, labour): the budget's total and what is spent with this expense.
+        public var directBudget: Money
+        public var directSpentAfter: Money
 
         public init(kind: String, category: BudgetCategory, amount: Money, payeeOnTeam: Bool, invoiceDuplicate: Bool, procurementFollowed: Bool,
                     relatedParty: Bool, relatedPartyTotalAfter: Money, projectFiscalTotal: Money, funding: FundingMode,
-                    categoryBudget: Money, categorySpentAfter: Money) {
+                    categoryBudget: Money, categorySpentAfter: Money, directBudget: Money, directSpentAfter: Money) {
             self.kind = kind
             self.category = category
             self.amount = amount
@@ -111,6 +114,8 @@ public struct ExpenseCheck: Sendable {
             self.funding = funding
             self.categoryBudget = categoryBudget
             self.categorySpentAfter = categorySpentAfter
+            self.directBudget = directBudget
+            self.directSpentAfter = directSpentAfter
         }
 
         public var inputs: [String: Value] {
@@ -118,7 +123,8 @@ public struct ExpenseCheck: Sendable {
              "payee_on_team": .bool(payeeOnTeam), "invoice_duplicate": .bool(invoiceDuplicate), "procurement_followed": .bool(procurementFollowed),
              "related_party": .bool(relatedParty), "related_party_total_after": .num(.fen(relatedPartyTotalAfter.fen)),
              "project_fiscal_total": .num(.fen(projectFiscalTotal.fen)), "funding_mode": .text(funding.rawValue),
-             "category_budget": .num(.fen(categoryBudget.fen)), "category_spent_after": .num(.fen(categorySpentAfter.fen))]
+             "category_budget": .num(.fen(categoryBudget.fen)), "category_spent_after": .num(.fen(categorySpentAfter.fen)),
+             "direct_budget": .num(.fen(directBudget.fen)), "direct_spent_after": .num(.fen(directSpentAfter.fen))]
         }
     }
 

@@ -296,10 +296,13 @@ public struct ProjectStore: Sendable {
             let onTeam = p.teamMembers.contains { $0.name == payee! } || p.leaderName == payee!
             let related = mine.filter(\.relatedParty).reduce(Int64(0)) { $0 + $1.amountFen } + (n.relatedParty ? n.amount.fen : 0)
             let inCategory = mine.filter { $0.category == n.category.rawValue }.reduce(Int64(0)) { $0 + $1.amountFen } + n.amount.fen
+            let direct = mine.filter { BudgetCategory(rawValue: $0.category)?.isDirect ?? true }.reduce(Int64(0)) { $0 + $1.amountFen }
+                + (n.category.isDirect ? n.amount.fen : 0)
             let facts = ExpenseCheck.Facts(kind: n.kind, category: n.category, amount: n.amount, payeeOnTeam: onTeam, invoiceDuplicate: duplicate,
                                            procurementFollowed: n.procurementFollowed, relatedParty: n.relatedParty,
                                            relatedPartyTotalAfter: Money(fen: related), projectFiscalTotal: p.budget.total, funding: p.funding,
-                                           categoryBudget: p.budget.amount(n.category), categorySpentAfter: Money(fen: inCategory))
+                                           categoryBudget: p.budget.amount(n.category), categorySpentAfter: Money(fen: inCategory),
+                                           directBudget: p.budget.direct, directSpentAfter: Money(fen: direct))
             let check = ExpenseCheck.run(base: base, date: n.spentOn, facts: facts)
             let e = ExpenseRecord()
             e.projectID = p.id!
