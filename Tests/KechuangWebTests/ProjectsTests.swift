@@ -277,4 +277,63 @@ struct ProjectsTests {
             #expect(csv.contains(p.code) && csv.contains("3250000.00"))
         }
     }
+
+    static func callForm(_ title: String, mode: String, extra: [String: String] = [:]) -> [String: String] {
+        var f = ["title": title, "programme": "科技计划", "summary": "面向氢能产业链关键技术需求组织攻关，企业出题、政府立题、院所答题。", "field_hydrogen": "on",
+                 "selection_mode": mode, "funding_mode": "lump_sum", "ceiling": "800000", "kind_institution": "on", "kind_enterprise": "on",
+                 "opens_on": today.description, "deadline": today.adding(days: 30).description, "criteria": "方案:70\n团队:30"]
+        for (k, v) in extra { f[k] = v }
+        return f
+    }
+
+    @Test("定向委托 names its organisation and only it passes the applicant condition; 揭榜挂帅 runs as a market challenge from a demand and its award becomes a project")
+    func directedAndChallenge() async throws {
+        try await withPlatform { app in
+            let staff = Browser(app)
+            try await staff.signIn("admin")
+            try await staff.get("/projects/calls/new")
+            #expect(try await staff.post("/projects/calls", Self.callForm("定向委托测试", mode: "directed")).status == .unprocessableEntity)
+            let made = try await staff.post("/projects/calls", Self.callForm("定向委托测试", mode: "directed", extra: ["directed_to": "鄂尔多斯实验室"]))
+            let callID = try id(from: made, prefix: "/projects/calls/")
+            #expect(try await staff.get("/projects/calls/\(callID)").body.string.contains(#"id="directed-to">鄂尔多斯实验室"#))
+            var draft = Self.draft
+            draft["budget_business"] = "300000"
+            draft["budget_indirect"] = "0"
+            draft["self_funds"] = "800000"
+            for (who, passes) in [("institution", true), ("kbs2", false)] {
+                let b = Browser(app)
+                try await b.signIn(who)
+                try await b.get("/projects/calls/\(callID)/apply")
+                let appID = try id(from: try await b.post("/projects/calls/\(callID)/applications", draft), prefix: "/projects/applications/")
+                let page = try await b.get("/projects/applications/\(appID)").body.string
+                #expect(page.contains(passes ? #"class="met" data-rule="pf_applicant_kind""# : #"class="unmet" data-rule="pf_applicant_kind""#), "\(who)")
+            }
+
+            let demand = try #require(try await DemandRecord.query(on: app.db).filter(\.$status == "published").first())
+            let d = Self.today.adding(days: 30)
+            let jb = try await staff.post("/projects/calls", Self.callForm("揭榜挂帅测试", mode: "jiebang", extra: [
+                "demand": demand.id!.uuidString, "conditions": "具备中试条件的单位或联合体", "panel": "expert1, expert2",
+                "milestones": "中试|6|40|\(d.adding(days: 90))\n验收|8|60|\(d.adding(days: 300))"]))
+            #expect(jb.status == .seeOther)
+            let call = try await call(app, titled: "揭榜挂帅测试")
+            let challenge = try #require(try await ChallengeRecord.find(call.challengeID, on: app.db))
+            #expect(challenge.demandID == demand.id && challenge.rewardFen == 80_000_000 && challenge.mode == "jiebang")
+            #expect(try await staff.get("/projects/calls/\(call.id!.uuidString)").body.string.contains("/market/challenges/\(challenge.id!.uuidString)"))
+            // Not awarded yet: nothing to make.
+            #expect(try await staff.post("/projects/calls/\(call.id!.uuidString)/award", [:]).status == .conflict)
+            let lab = try #require(try await OrganizationRecord.query(on: app.db).filter(\.$name == "鄂尔多斯实验室").first())
+            let bid = try await ChallengeStore(db: app.db).bid(challenge, organizationID: lab.id!, consortium: "", proposal: "方案", claimedTRL: 5,
+                                                              budget: .yuan(1_000_000), actor: Actor(userID: try await user(app, "institution").id, name: "institution", address: "test"),
+                                                              today: Self.today)
+            bid.status = "selected"
+            try await bid.update(on: app.db)
+            #expect(try await staff.post("/projects/calls/\(call.id!.uuidString)/award", [:]).status == .seeOther)
+            let p = try #require(try await ProjectRecord.query(on: app.db).filter(\.$callID == call.id!).first())
+            #expect(p.organizationID == lab.id && p.budget.total == Money(fen: 80_000_000) && p.selection == .jiebang)
+            #expect(try await ProjectMilestoneRecord.query(on: app.db).filter(\.$projectID == p.id!).count() == 2)
+            // Twice makes no second project.
+            #expect(try await staff.post("/projects/calls/\(call.id!.uuidString)/award", [:]).status == .seeOther)
+            #expect(try await ProjectRecord.query(on: app.db).filter(\.$callID == call.id!).count() == 1)
+        }
+    }
 }

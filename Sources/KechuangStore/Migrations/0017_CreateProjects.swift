@@ -23,6 +23,7 @@ public struct M0017CreateProjects: AsyncMigration {
             .field("criteria", .string, .required)
             .field("objection_days", .int, .required)
             .field("demand_id", .uuid)
+            .field("directed_to", .uuid, .references(OrganizationRecord.schema, "id", onDelete: .restrict))
             .field("challenge_id", .uuid)
             .field("state", .string, .required)
             .field("publicity_from", .string)

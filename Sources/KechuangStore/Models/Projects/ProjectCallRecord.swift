@@ -27,6 +27,8 @@ public final class ProjectCallRecord: Model, @unchecked Sendable {
     @Field(key: "criteria") public var criteria: String
     @Field(key: "objection_days") public var objectionDays: Int
     @OptionalField(key: "demand_id") public var demandID: UUID?
+    /// 定向委托: the one organisation the call is commissioned to.
+    @OptionalField(key: "directed_to") public var directedTo: UUID?
     @OptionalField(key: "challenge_id") public var challengeID: UUID?
     /// open → review → decided (公示 published).
     @Field(key: "state") public var state: String

@@ -142,7 +142,9 @@ public struct ProjectApplicationStore: Sendable {
             .filter(\.$state ~~ ProjectState.allCases.filter(\.isOpen).map(\.rawValue)).filter(\.$endsOn < today.description).count()
         let milestones = a.milestonePlans
         let kind = org.kindRaw == "enterprise" ? "enterprise" : "institution"
-        return FormalCheck.Facts(kindAllowed: call.kinds.contains(kind), inOrdos: org.bannerCode != nil, unitBanned: bans.organizations.contains(org.id!),
+        // Under 定向委托 only the commissioned organisation may apply: the applicant condition of the formal check.
+        let allowed = call.kinds.contains(kind) && (call.directedTo.map { $0 == org.id } ?? true)
+        return FormalCheck.Facts(kindAllowed: allowed, inOrdos: org.bannerCode != nil, unitBanned: bans.organizations.contains(org.id!),
                                  bannedTeamMembers: bans.users.count, leaderOpenProjects: openLed, unitOverdueProjects: overdue,
                                  durationMonths: a.durationMonths, commitmentSigned: signed ?? (a.commitmentSignedAt != nil),
                                  milestones: milestones.count, milestonesMeasurable: !milestones.isEmpty && milestones.allSatisfy(\.isMeasurable),

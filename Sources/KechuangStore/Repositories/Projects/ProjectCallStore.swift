@@ -20,8 +20,12 @@ public struct ProjectCallStore: Sendable {
     }
 
     /// Publishes a call. A challenge-mode call needs `challenge` (the market's challenge text) and a panel.
-    public func create(_ d: CallDraft, demandID: UUID?, challenge: ChallengeDraft?, panel: [UUID], now: Date = Date(), actor: Actor) async throws -> ProjectCallRecord {
+    public func create(_ d: CallDraft, demandID: UUID?, challenge: ChallengeDraft?, panel: [UUID], directedTo: UUID? = nil, now: Date = Date(),
+                       actor: Actor) async throws -> ProjectCallRecord {
         if let id = demandID, try await DemandRecord.find(id, on: db) == nil { throw ValidationErrors([.invalid("demand", "project.demand_unknown")]) }
+        // 定向委托 names its organisation; other modes name none.
+        if d.selection == .directed, directedTo == nil { throw ValidationErrors([.invalid("directed_to", "field.required")]) }
+        if d.selection != .directed, directedTo != nil { throw ValidationErrors([.invalid("directed_to", "project.directed_only")]) }
         var challengeID: UUID?
         if d.selection.isChallenge {
             guard var ch = challenge else { throw ValidationErrors([.invalid("selection_mode", "project.challenge_text_required")]) }
@@ -44,6 +48,7 @@ public struct ProjectCallStore: Sendable {
         c.criteria = d.criteria.map { "\($0.name):\($0.weight)" }.joined(separator: "\n")
         c.objectionDays = d.objectionDays
         c.demandID = demandID
+        c.directedTo = directedTo
         c.challengeID = challengeID
         c.state = "open"
         c.createdByName = actor.name

@@ -75,6 +75,7 @@ struct ProjectCallController {
         let call: CallRow
         let summary: String
         let kinds: String
+        let directedTo: String
         let criteria: [CriterionRow]
         let expertsPerApplication: Int
         let objectionDays: Int
@@ -214,7 +215,7 @@ struct ProjectCallController {
 
     static let formFields: Set<String> = Set(["title", "programme", "summary", "fields", "selection_mode", "funding_mode", "ceiling", "allowed_kinds", "opens_on",
                                           "deadline", "experts_per_application", "max_expert_load", "criteria", "objection_days", "demand", "conditions",
-                                          "milestones", "teams", "panel"])
+                                          "milestones", "teams", "panel", "directed_to"])
         .union(PriorityField.allCases.map { "field_" + $0.rawValue }).union(CallDraft.applicantKinds.map { "kind_" + $0 })
 
     /// The form sends one checkbox per field and kind; JSON clients may send `fields` and `allowed_kinds` as lists.
@@ -265,7 +266,14 @@ struct ProjectCallController {
                 if panel.isEmpty { throw ValidationErrors([.invalid("panel", "challenge.panel_required")]) }
             }
             let demandID = (values["demand"]).flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
-            let c = try await ProjectCallStore(db: req.db).create(d, demandID: demandID, challenge: challenge, panel: panel, actor: req.actor)
+            var directed: UUID?
+            if let name = values["directed_to"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+                guard let o = try await OrganizationRecord.query(on: req.db).filter(\.$name == name).first() else {
+                    throw ValidationErrors([.invalid("directed_to", "organization.unknown", ["name": name])])
+                }
+                directed = o.id
+            }
+            let c = try await ProjectCallStore(db: req.db).create(d, demandID: demandID, challenge: challenge, panel: panel, directedTo: directed, actor: req.actor)
             req.flash("flash_project_call_created")
             if req.headers.contentType == .json { return try await Self.row(c, req: req).encodeResponse(status: .created, for: req) }
             return req.redirect(to: "/projects/calls/\(c.id!.uuidString)", redirectType: .normal)
@@ -302,9 +310,12 @@ struct ProjectCallController {
             }
         }
         if c.state == "decided" { approved = Self.publicityRows(all, names: names, req: req) }
+        var directedName = ""
+        if let d = c.directedTo { directedName = try await req.organizationNames([d])[d] ?? "" }
         return DetailContent(
             call: Self.row(c, req: req), summary: c.summary,
-            kinds: c.kinds.map { req.t("org_kind_" + $0) }.joined(separator: "、"), criteria: c.criteriaList.map { CriterionRow(name: $0.name, weight: $0.weight) },
+            kinds: c.kinds.map { req.t("org_kind_" + $0) }.joined(separator: "、"),
+            directedTo: directedName, criteria: c.criteriaList.map { CriterionRow(name: $0.name, weight: $0.weight) },
             expertsPerApplication: c.expertsPerApplication, objectionDays: c.objectionDays, demand: demand, rules: rules, staff: staff,
             canApply: Self.canApply(req) && c.accepting(on: today), applications: apps,
             canStartReview: staff && c.state == "open" && !c.selection.isChallenge && c.pastDeadline(on: today),
