@@ -11,6 +11,12 @@ public struct ProjectBudget: Sendable, Equatable, Codable {
         self.selfFunds = selfFunds
     }
 
+    /// From the four category columns and own funds as stored (fen), the one way records build their budget.
+    public init(equipmentFen: Int64, businessFen: Int64, labourFen: Int64, indirectFen: Int64, selfFundsFen: Int64) {
+        self.init(lines: [.equipment: Money(fen: equipmentFen), .business: Money(fen: businessFen), .labour: Money(fen: labourFen),
+                          .indirect: Money(fen: indirectFen)], selfFunds: Money(fen: selfFundsFen))
+    }
+
     public func amount(_ c: BudgetCategory) -> Money { lines[c] ?? .zero }
     public var direct: Money { Money(fen: BudgetCategory.allCases.filter(\.isDirect).reduce(0) { $0 + amount($1).fen }) }
     /// The fiscal funds requested: direct plus indirect.

@@ -43,8 +43,7 @@ public final class ProjectApplicationRecord: Model, @unchecked Sendable {
 
     public var applicationState: ApplicationState { ApplicationState(rawValue: state) ?? .draft }
     public var budget: ProjectBudget {
-        ProjectBudget(lines: [.equipment: Money(fen: equipmentFen), .business: Money(fen: businessFen), .labour: Money(fen: labourFen),
-                              .indirect: Money(fen: indirectFen)], selfFunds: Money(fen: selfFundsFen))
+        ProjectBudget(equipmentFen: equipmentFen, businessFen: businessFen, labourFen: labourFen, indirectFen: indirectFen, selfFundsFen: selfFundsFen)
     }
     public var teamMembers: [TeamMember] { (try? ApplicationContent.team(team)) ?? [] }
     public var milestonePlans: [MilestonePlan] { (try? ApplicationContent.milestones(milestones)) ?? [] }

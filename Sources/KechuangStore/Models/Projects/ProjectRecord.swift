@@ -39,8 +39,7 @@ public final class ProjectRecord: Model, @unchecked Sendable {
     public var selection: SelectionMode { SelectionMode(rawValue: selectionMode) ?? .competitive }
     public var funding: FundingMode { FundingMode(rawValue: fundingMode) ?? .budget }
     public var budget: ProjectBudget {
-        ProjectBudget(lines: [.equipment: Money(fen: equipmentFen), .business: Money(fen: businessFen), .labour: Money(fen: labourFen),
-                              .indirect: Money(fen: indirectFen)], selfFunds: Money(fen: selfFundsFen))
+        ProjectBudget(equipmentFen: equipmentFen, businessFen: businessFen, labourFen: labourFen, indirectFen: indirectFen, selfFundsFen: selfFundsFen)
     }
     public var teamMembers: [TeamMember] { (try? ApplicationContent.team(team)) ?? [] }
 }

@@ -162,8 +162,7 @@ public struct IntegrityStore: Sendable {
     }
 
     public func grade(userID: UUID?, organizationID: UUID?, on day: Day) async throws -> IntegrityGrade {
-        let records = try await about(userID: userID, organizationIDs: organizationID.map { [$0] } ?? [])
-        return IntegrityGrade.of(records.filter { r in (userID != nil && r.userID == userID) || (organizationID != nil && r.organizationID == organizationID) }
-            .map(\.facts), on: day)
+        // `about` already returns exactly the records of this person and this organisation.
+        IntegrityGrade.of(try await about(userID: userID, organizationIDs: organizationID.map { [$0] } ?? []).map(\.facts), on: day)
     }
 }
