@@ -12,8 +12,7 @@ extension BookingStore {
 
     /// Writes on SQLite go through the process-wide gate so a check and its insert cannot interleave with another.
     func serialised<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if StoreSQL.isPostgres(db) { return try await db.transaction(body) }
-        return try await Self.sqliteGate.run { try await db.transaction(body) }
+        try await StoreSQL.writeTransaction(db, body)
     }
 
     static func isOverlapViolation(_ error: any Error) -> Bool {

@@ -6,13 +6,11 @@ import SQLKit
 /// Creates bookings so that no two active bookings of one instrument ever overlap (buffers included).
 ///
 /// PostgreSQL: the exclusion constraint `bookings_no_overlap` decides; a losing insert fails with 23P01 and is
-/// reported as a conflict. SQLite (one server process): check and insert run inside one write transaction, and a
-/// process-wide lock serialises them, so the check cannot race.
+/// reported as a conflict. SQLite (one server process): check and insert run inside one write transaction, and the
+/// process-wide write gate (`StoreSQL.writeTransaction`) serialises them, so the check cannot race.
 public struct BookingStore: Sendable {
     public let db: any Database
     public init(db: any Database) { self.db = db }
-
-    static let sqliteGate = AsyncMutex()
 
     public enum Outcome: Sendable {
         case created(BookingRecord)
@@ -54,16 +52,14 @@ public struct BookingStore: Sendable {
         if StoreSQL.isPostgres(db) {
             return try await insertPostgres(booking, instrument: instrument, userID: userID, slot: slot, actor: actor)
         }
-        return try await Self.sqliteGate.run {
-            try await db.transaction { tx in
-                if let key = idempotencyKey, let earlier = try await Self.replay(on: tx, userID: userID, key: key) { return .replayed(earlier) }
-                if let clash = try await Self.clash(on: tx, instrument: instrument, slot: slot) { return .conflict(start: clash.startAt, end: clash.endAt) }
-                try await booking.create(on: tx)
-                try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
-                                           entityType: "booking", entityID: booking.id!.uuidString,
-                                           detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
-                return .created(booking)
-            }
+        return try await StoreSQL.writeTransaction(db) { tx in
+            if let key = idempotencyKey, let earlier = try await Self.replay(on: tx, userID: userID, key: key) { return .replayed(earlier) }
+            if let clash = try await Self.clash(on: tx, instrument: instrument, slot: slot) { return .conflict(start: clash.startAt, end: clash.endAt) }
+            try await booking.create(on: tx)
+            try await AuditTrail.event(on: tx, actor: actor, action: "booking.create",
+                                       entityType: "booking", entityID: booking.id!.uuidString,
+                                       detail: ["instrument": instrument.id!.uuidString, "start": ChinaTime.iso(slot.start), "end": ChinaTime.iso(slot.end)])
+            return .created(booking)
         }
     }
 

@@ -28,11 +28,10 @@ public struct ContractStore: Sendable {
         let year = ChinaTime.civil(now).year
         // The serial is the next free one for the year; a concurrent registration that took it makes the insert fail
         // on the unique registration number, and the next attempt takes the following serial.
-        for attempt in 0..<5 {
+        let attempts = 20
+        for attempt in 0..<attempts {
             let prefix = String(year) + d.sellerRegion
-            let taken = try await TechContractRecord.query(on: db).filter(\.$registrationNumber >= prefix + "000000").filter(\.$registrationNumber <= prefix + "999999").count()
             let c = TechContractRecord()
-            c.registrationNumber = ContractDraft.registrationNumber(year: year, sellerRegion: d.sellerRegion, serial: taken + 1 + attempt)
             c.contractNumber = d.contractNumber; c.title = d.title; c.type = d.type.rawValue; c.field = d.field.rawValue
             c.sellerOrgID = links.sellerOrgID; c.sellerName = d.sellerName; c.sellerRegion = d.sellerRegion
             c.buyerOrgID = links.buyerOrgID; c.buyerName = d.buyerName; c.buyerRegion = d.buyerRegion
@@ -40,7 +39,17 @@ public struct ContractStore: Sendable {
             c.achievementID = links.achievementID; c.demandID = links.demandID; c.brokerID = links.brokerID
             c.registeredBy = actor.userID ?? UUID()
             do {
-                try await db.transaction { tx in
+                try await StoreSQL.writeTransaction(db) { tx in
+                    // The highest number taken, read inside the write: numbers stay dense. On SQLite the write gate
+                    // makes it final; on PostgreSQL registrations of one prefix queue on an advisory lock held to the
+                    // end of the transaction (without it, eight concurrent registrations exhausted 20 retries).
+                    if StoreSQL.isPostgres(tx) {
+                        try await StoreSQL.sql(tx).raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: "tech_contract:" + prefix)))").run()
+                    }
+                    let highest = try await TechContractRecord.query(on: tx).filter(\.$registrationNumber >= prefix + "000000")
+                        .filter(\.$registrationNumber <= prefix + "999999").max(\.$registrationNumber)
+                    let taken = highest.flatMap { Int($0.suffix(6)) } ?? 0
+                    c.registrationNumber = ContractDraft.registrationNumber(year: year, sellerRegion: d.sellerRegion, serial: taken + 1)
                     try await c.create(on: tx)
                     try await AuditTrail.record(on: tx, actor: actor, action: "contract.register", entityType: "tech_contract", entityID: c.id!.uuidString,
                                                 before: Optional<Snapshot>.none, after: Snapshot(registrationNumber: c.registrationNumber, contractNumber: c.contractNumber,
@@ -58,7 +67,7 @@ public struct ContractStore: Sendable {
                 if try await TechContractRecord.query(on: db).filter(\.$sellerName == d.sellerName).filter(\.$contractNumber == d.contractNumber).count() > 0 {
                     throw DomainError(.conflict, code: "contract.duplicate", arguments: ["number": d.contractNumber], field: "contract_number")
                 }
-                if attempt == 4 { throw error }
+                if attempt == attempts - 1 { throw error }
             }
         }
         throw DomainError(.conflict, code: "contract.duplicate", arguments: ["number": d.contractNumber], field: "contract_number")
