@@ -315,13 +315,14 @@ struct ProjectController {
                 kind: kind!, category: category!, amount: amount!, payee: input["payee"] ?? "", relatedParty: yes(input["related_party"]),
                 invoiceNo: input["invoice_no"] ?? "", procurementFollowed: yes(input["procurement_followed"]), spentOn: day!, description: input["description"] ?? ""),
                 base: try req.services.rules.require(), actor: req.actor)
-            if req.headers.contentType == .json {
+            if req.isAPI {
                 return try await ExpenseJSON(id: e.id!.uuidString, state: e.state, flags: check.flags.map(\.rule.id), ruleBaseVersion: check.ruleBaseVersion)
                     .encodeResponse(status: .created, for: req)
             }
             req.flash(check.flags.isEmpty ? "flash_project_expense_clear" : "flash_project_expense_flagged")
             return req.redirect(to: "/projects/\(p.id!.uuidString)#expenses", redirectType: .normal)
-        } catch let e where Self.handled(e) {
+        } catch let e where Self.handled(e) && !req.isAPI {
+            // The API answers every error as JSON (the error middleware); only the form re-renders the page.
             return try await rerender(req, p, staff: staff, e, values: input.values)
         }
     }
