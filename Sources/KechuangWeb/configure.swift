@@ -60,6 +60,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(FileMiddleware(publicDirectory: config.resourceDirectory + "/Public/"))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(CurrentUserMiddleware())
+    if let limits = config.rateLimits { app.middleware.use(RateLimitMiddleware(policy: limits)) }
     app.middleware.use(CSRFMiddleware())
 
     if config.runJobs { app.lifecycle.use(JobWorker()) }

@@ -100,6 +100,7 @@ struct AuthorizationMatrixTests {
         "GET /admin/users": "admin",
         "GET /admin/users/new": "admin",
         "POST /admin/users": "admin",
+        "POST /admin/users/:username/role": "admin",
         "GET /admin/audit": "admin",
         "GET /organizations": "everyone",
         "GET /organizations/:id": "everyone",

@@ -35,6 +35,8 @@ public struct AppConfig: Sendable, Equatable {
     public var dataKey: [UInt8]?
     /// How long a request may wait for a free PostgreSQL connection before it is answered 503 (`KECHUANG_DB_WAIT`).
     public var databaseWaitSeconds: Int = 10
+    /// Request limits per address and account; nil when switched off (`KECHUANG_RATE_LIMITS=off`).
+    public var rateLimits: RateLimitPolicy? = .standard
 
     public enum LogFormat: String, Sendable { case text, json }
 
@@ -144,12 +146,19 @@ public struct AppConfig: Sendable, Equatable {
             if let w = Int(raw), (1...600).contains(w) { dbWait = w } else { problems.append("KECHUANG_DB_WAIT must be a number of seconds from 1 to 600 (got '\(raw)')") }
         }
 
+        var rateLimits: RateLimitPolicy? = .standard
+        switch RateLimitPolicy.parse(env["KECHUANG_RATE_LIMITS"]) {
+        case .success(let p): rateLimits = p
+        case .failure(let e): problems.append("KECHUANG_RATE_LIMITS: '\(e.item)' should look like search=600/60 or account.upload=60/600 (actions: \(RateLimitedAction.allCases.map(\.rawValue).joined(separator: ", "))), or be off")
+        }
+
         if !problems.isEmpty { throw Problems(messages: problems) }
         var config = AppConfig(database: database, dataDirectory: dataDir, hostname: hostname, port: port, loadDemoData: demo,
                                bcryptCost: cost, secureCookies: secure, logLevel: level, logFormat: format,
                                resourceDirectory: env["KECHUANG_RESOURCES"] ?? workingDirectory)
         config.dataKey = dataKey
         config.databaseWaitSeconds = dbWait
+        config.rateLimits = rateLimits
         return config
     }
 }

@@ -20,5 +20,6 @@ public enum KechuangMigrations {
         M0015CreateTalent(),
         M0016TalentCodeTextAndRequestFiles(),
         M0017CreateProjects(),
+        M0018RateLimitsAndSessionVersions(),
     ]
 }

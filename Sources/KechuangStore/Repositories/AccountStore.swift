@@ -78,9 +78,30 @@ let org = try await n.organizationName.asyncMap { name in
         try await db.transaction { tx in
             user.passwordHash = hash
             user.passwordChangedAt = Date()
+            // Every other session of this user ends: a stolen session cookie is worthless after the change.
+            user.sessionVersion += 1
             try await user.update(on: tx)
             try await AuditTrail.event(on: tx, actor: actor, action: "user.password_change", entityType: "user", entityID: user.id!.uuidString)
         }
+    }
+
+    /// An admin gives a user another role. The user's sessions end (they sign in again under the new role, with a
+    /// fresh session id); an admin cannot take the admin role from themselves, so the platform keeps an admin.
+    public func changeRole(username: String, to role: Role, actor: Actor) async throws -> UserRecord {
+        guard let user = try await user(username: username) else { throw DomainError.notFound("user") }
+        if user.id == actor.userID, role != user.role {
+            throw DomainError(.conflict, code: "user.own_role", field: "role")
+        }
+        guard role != user.role else { return user }
+        let before = UserSnapshot(user)
+        try await db.transaction { tx in
+            user.role = role
+            user.sessionVersion += 1
+            try await user.update(on: tx)
+            try await AuditTrail.record(on: tx, actor: actor, action: "user.role_change", entityType: "user",
+                                        entityID: user.id!.uuidString, before: before, after: UserSnapshot(user))
+        }
+        return user
     }
 
     func addMember(user: UserRecord, organization: OrganizationRecord, level: MembershipRecord.Level, actor: Actor, on tx: any Database) async throws {

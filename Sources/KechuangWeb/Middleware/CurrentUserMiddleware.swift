@@ -7,6 +7,7 @@ import Vapor
 struct CurrentUserMiddleware: Middleware {
     static let sessionUserKey = "uid"
     static let sessionSeenKey = "seen"
+    static let sessionVersionKey = "sv"
     /// A session unused for this long is over; the user signs in again.
     static let idleTimeout: TimeInterval = 8 * 3600
 
@@ -35,6 +36,13 @@ struct CurrentUserMiddleware: Middleware {
                 req.storage[SessionExpiredKey.self] = true
                 try await AuditTrail.event(on: req.db, actor: Actor(userID: id, name: "session", address: req.clientAddress),
                                            action: "session.expired", entityType: "user", entityID: id.uuidString)
+            } else if let user = try await req.accounts.user(id: id), user.isActive,
+                      String(user.sessionVersion) != (req.session.data[Self.sessionVersionKey] ?? "0") {
+                // The password or the role changed since this session began: it is over, sign in again.
+                req.session.data[Self.sessionUserKey] = nil
+                req.storage[SessionExpiredKey.self] = true
+                try await AuditTrail.event(on: req.db, actor: Actor(userID: id, name: user.username, address: req.clientAddress),
+                                           action: "session.revoked", entityType: "user", entityID: id.uuidString)
             } else if let user = try await req.accounts.user(id: id), user.isActive {
                 req.currentUser = CurrentUser(user, via: .session)
                 // Refresh the idle clock at most once a minute to avoid a session write per request.

@@ -20,13 +20,16 @@ struct ErrorPageMiddleware: Middleware {
         let code: String
         let message: String
         let field: String?
+        /// Seconds a refused client should wait (429 and 503), sent as Retry-After.
+        var retryAfter: Int? = nil
     }
 
     static func describe(_ error: any Error, for req: Request) -> Described {
         let tr = req.services.translator
         switch error {
         case let e as DomainError:
-            return Described(status: e.kind.status, code: e.code, message: tr.message(e, req.lang), field: e.field)
+            return Described(status: e.kind.status, code: e.code, message: tr.message(e, req.lang), field: e.field,
+                             retryAfter: e.kind == .tooManyRequests ? Self.retryAfter(e) : nil)
         case let v as ValidationErrors:
             let e = v.first
             return Described(status: e.kind.status, code: e.code, message: tr.message(e, req.lang), field: e.field)
@@ -47,10 +50,17 @@ struct ErrorPageMiddleware: Middleware {
                 return Described(status: .badRequest, code: "body.malformed_json", message: tr.text("err_body_malformed_json", req.lang), field: decoding.fieldName)
             }
             if DatabaseBusy.matches(error) {
-                return Described(status: .serviceUnavailable, code: "service.busy", message: tr.text("err_service_busy", req.lang), field: nil)
+                return Described(status: .serviceUnavailable, code: "service.busy", message: tr.text("err_service_busy", req.lang), field: nil, retryAfter: 1)
             }
             return Described(status: .internalServerError, code: "internal", message: tr.text("err_internal", req.lang), field: nil)
         }
+    }
+
+    /// Rate limits say seconds, the login throttle minutes; a 429 always carries a wait.
+    static func retryAfter(_ e: DomainError) -> Int {
+        if let s = e.arguments["seconds"].flatMap(Int.init) { return s }
+        if let m = e.arguments["minutes"].flatMap(Int.init) { return m * 60 }
+        return 60
     }
 
     func render(_ error: any Error, for req: Request) async -> Response {
@@ -66,7 +76,7 @@ struct ErrorPageMiddleware: Middleware {
             let res = Response(status: d.status)
             try? res.content.encode(["error": body], as: .json)
             if d.status == .unauthorized { res.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
-            if d.status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "1") }
+            if let wait = d.retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(wait)) }
             return res
         }
         // A visitor who needs to sign in is sent to the login form, which returns them here afterwards.
@@ -80,7 +90,7 @@ struct ErrorPageMiddleware: Middleware {
             let ctx = ErrorPageContent(status: Int(d.status.code), code: d.code, message: d.message)
             let res = try await req.page("error", titleKey: "error_title", content: ctx).encodeResponse(for: req)
             res.status = d.status
-            if d.status == .serviceUnavailable { res.headers.replaceOrAdd(name: .retryAfter, value: "1") }
+            if let wait = d.retryAfter { res.headers.replaceOrAdd(name: .retryAfter, value: String(wait)) }
             return res
         } catch {
             req.logger.error("error page failed", metadata: ["error": .string(String(reflecting: error))])

@@ -29,10 +29,11 @@ func testConfig() -> (AppConfig, String?) {
 }
 
 /// Given a migrated platform with the policy text and demo data, run `body`, then tear everything down.
-func withPlatform(demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+func withPlatform(demo: Bool = true, adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let (config, schema) = testConfig()
     var cfg = config
     cfg.loadDemoData = demo
+    adjust(&cfg)
     cfg.runJobs = false
     let app = try await Application.make(.testing)
     do {

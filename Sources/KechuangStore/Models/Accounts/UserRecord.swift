@@ -15,6 +15,8 @@ public final class UserRecord: Model, @unchecked Sendable {
     @Field(key: "is_active") public var isActive: Bool
     @OptionalField(key: "last_login_at") public var lastLoginAt: Date?
     @OptionalField(key: "password_changed_at") public var passwordChangedAt: Date?
+    /// Every session remembers the version it was started under; raising it ends the user's sessions.
+    @Field(key: "session_version") public var sessionVersion: Int
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 
@@ -27,6 +29,7 @@ public final class UserRecord: Model, @unchecked Sendable {
         self.passwordHash = passwordHash
         self.roleRaw = role.rawValue
         self.isActive = isActive
+        self.sessionVersion = 0
     }
 }
 

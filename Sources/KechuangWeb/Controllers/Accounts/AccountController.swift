@@ -57,6 +57,8 @@ struct AccountController {
             try v.throwIfAny()
             guard let user = try await req.accounts.user(id: me.id) else { throw DomainError.unauthenticated }
             try await req.accounts.changePassword(user: user, current: current!, new: new!, actor: req.actor)
+            // The change ended every session of this user; this one continues under a fresh id.
+            try await LoginController.startSession(for: user, req: req)
             req.flash("flash_password_changed")
             return req.redirect(to: "/account", redirectType: .normal)
         } catch let e as ValidationErrors {

@@ -39,7 +39,9 @@ struct LoginController {
         } catch let e as DomainError where e.kind == .unauthenticated || e.kind == .tooManyRequests {
             let form = try FormState(e, values: input.values, req: req)
             let view = try await req.page("accounts/login", titleKey: "login_title", content: Content(form: form, next: next, expired: false), forms: true)
-            return try await .rerender(view, for: req, status: e.kind.status)
+            let res = try await Response.rerender(view, for: req, status: e.kind.status)
+            if e.kind == .tooManyRequests { res.headers.replaceOrAdd(name: .retryAfter, value: String(ErrorPageMiddleware.retryAfter(e))) }
+            return res
         } catch let e as ValidationErrors {
             let view = try await req.page("accounts/login", titleKey: "login_title",
                                           content: Content(form: try FormState(e, values: input.values, req: req), next: next, expired: false), forms: true)
@@ -47,7 +49,8 @@ struct LoginController {
         }
     }
 
-    /// A fresh session id at sign-in, so a session id planted before login is worthless afterwards.
+    /// A fresh session id at sign-in (and after a password change), so a session id planted or stolen before is
+    /// worthless afterwards. The session carries the user's session version; raising it ends the session.
     static func startSession(for user: UserRecord, req: Request) async throws {
         if req.hasSession, let old = req.session.id {
             try await req.application.sessions.driver.deleteSession(old, for: req)
@@ -56,6 +59,7 @@ struct LoginController {
         req.session.data = SessionData()
         req.session.data[CurrentUserMiddleware.sessionUserKey] = user.id!.uuidString
         req.session.data[CurrentUserMiddleware.sessionSeenKey] = String(Int(Date().timeIntervalSince1970))
+        req.session.data[CurrentUserMiddleware.sessionVersionKey] = String(user.sessionVersion)
     }
 
     @Sendable func logout(req: Request) async throws -> Response {

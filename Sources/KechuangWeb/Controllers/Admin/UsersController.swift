@@ -2,7 +2,7 @@ import KechuangCore
 import KechuangStore
 import Vapor
 
-/// Admins list accounts and create staff accounts.
+/// Admins list accounts, create staff accounts and change a user's role (which ends that user's sessions).
 struct UsersController {
     struct ListContent: Encodable {
         let users: [Row]
@@ -16,6 +16,7 @@ struct UsersController {
         let username: String
         let displayName: String
         let roleLabel: String
+        let role: String
         let active: Bool
         let lastLogin: String?
         let created: String
@@ -31,6 +32,18 @@ struct UsersController {
         r.on(.GET, "admin", "users", access: .admin, use: list)
         r.on(.GET, "admin", "users", "new", access: .admin, use: newForm)
         r.on(.POST, "admin", "users", access: .admin, use: create)
+        r.on(.POST, "admin", "users", ":username", "role", access: .admin, use: changeRole)
+    }
+
+    @Sendable func changeRole(req: Request) async throws -> Response {
+        let input = try InputReader(req, allowed: ["role"])
+        var v = Validator()
+        let role = v.choice("role", input["role"], as: Role.self)
+        try v.throwIfAny()
+        let username = req.parameters.get("username") ?? ""
+        _ = try await req.accounts.changeRole(username: username, to: role!, actor: req.actor)
+        req.flash("flash_user_role_changed")
+        return req.redirect(to: "/admin/users", redirectType: .normal)
     }
 
     func roleOptions(_ req: Request) -> [RegistrationController.Option] {
@@ -43,12 +56,12 @@ struct UsersController {
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 25)
         let result = try await req.accounts.listUsers(role: role, search: q, page: page)
         let rows = result.items.map {
-            Row(username: $0.username, displayName: $0.displayName, roleLabel: req.t("role_\($0.roleRaw)"), active: $0.isActive,
+            Row(username: $0.username, displayName: $0.displayName, roleLabel: req.t("role_\($0.roleRaw)"), role: $0.roleRaw, active: $0.isActive,
                 lastLogin: $0.lastLoginAt.map(ChinaTime.display), created: $0.createdAt.map(ChinaTime.display) ?? "")
         }
         return try await req.page("admin/users", titleKey: "users_title", content: ListContent(
             users: rows, pager: Pager(result, path: "/admin/users", query: ["role": role?.rawValue, "q": q]),
-            roles: roleOptions(req), role: role?.rawValue ?? "", q: q))
+            roles: roleOptions(req), role: role?.rawValue ?? "", q: q), forms: true)
     }
 
     func formContent(_ form: FormState, req: Request) async throws -> FormContent {
