@@ -57,6 +57,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(ErrorPageMiddleware())
+    if config.publicPageCacheSeconds > 0 { app.middleware.use(PublicPageCache(ttl: TimeInterval(config.publicPageCacheSeconds))) }
     app.middleware.use(FileMiddleware(publicDirectory: config.resourceDirectory + "/Public/"))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(CurrentUserMiddleware())

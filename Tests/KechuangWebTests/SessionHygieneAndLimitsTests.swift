@@ -143,6 +143,28 @@ struct SessionHygieneAndLimitsTests {
     }
 }
 
+@Suite("Public page cache")
+struct PublicPageCacheTests {
+    @Test("Visitors get the home page and articles from memory; signed-in users and each language get their own page")
+    func cachedForVisitors() async throws {
+        try await withPlatform(adjust: { $0.publicPageCacheSeconds = 60 }) { app in
+            let first = try await app.testing().sendRequest(.GET, "/")
+            #expect(first.status == .ok && first.headers.setCookie == nil)
+            // A change within the time limit is not seen by visitors: the page is the stored one, headers included.
+            try await OrganizationRecord(kind: .enterprise, name: "缓存后新增的企业").create(on: app.db)
+            let again = try await app.testing().sendRequest(.GET, "/")
+            #expect(again.body.string == first.body.string)
+            #expect(again.headers.first(name: "Content-Security-Policy") != nil)
+            let en = try await app.testing().sendRequest(.GET, "/", headers: ["cookie": "kechuang_lang=en"])
+            #expect(en.body.string.contains("<html lang=\"en\">") && first.body.string.contains("<html lang=\"zh-CN\">"))
+            let b = Browser(app)
+            try await b.signIn("enterprise")
+            let mine = try await b.get("/")
+            #expect(mine.body.string != first.body.string && mine.body.string.contains("/logout"))
+        }
+    }
+}
+
 extension RateLimitPolicy {
     func with(_ action: RateLimitedAction, _ limit: RateLimit) -> RateLimitPolicy {
         var p = self

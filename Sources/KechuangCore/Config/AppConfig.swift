@@ -37,6 +37,8 @@ public struct AppConfig: Sendable, Equatable {
     public var databaseWaitSeconds: Int = 10
     /// Request limits per address and account; nil when switched off (`KECHUANG_RATE_LIMITS=off`).
     public var rateLimits: RateLimitPolicy? = .standard
+    /// Seconds the home page and policy articles are served from memory to visitors not signed in (0: never).
+    public var publicPageCacheSeconds: Int = 10
 
     public enum LogFormat: String, Sendable { case text, json }
 

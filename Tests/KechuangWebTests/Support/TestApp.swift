@@ -33,6 +33,8 @@ func withPlatform(demo: Bool = true, adjust: (inout AppConfig) -> Void = { _ in 
     let (config, schema) = testConfig()
     var cfg = config
     cfg.loadDemoData = demo
+    // Tests change data and read pages back at once; the page cache has its own test.
+    cfg.publicPageCacheSeconds = 0
     adjust(&cfg)
     cfg.runJobs = false
     let app = try await Application.make(.testing)
