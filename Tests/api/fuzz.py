@@ -35,7 +35,7 @@ def run(base, identity, token, examples, report_dir):
     cmd = ["st", "run", base + "/api/openapi.json", "--url", base,
            "--phases", "examples,coverage,fuzzing", "-n", str(examples), "--seed", "20261203",
            "--checks", CHECKS, "--generation-database", "none", "--suppress-health-check", "all",
-           "--no-color", "-w", "2", "--request-timeout", "30",
+           "--no-color", "-w", "1", "--request-timeout", "30",
            "--report", "junit", "--report-junit-path", f"{report_dir}/fuzz-{identity}.xml"]
     if token:
         cmd += ["-H", f"Authorization: Bearer {token}"]
