@@ -124,11 +124,11 @@ public enum KechuangApp {
     public static func measureLadderBatch(config: AppConfig, year: Int) async throws -> String {
         try await withApp(config: config) { app in
             let base = try RuleBase.load(directory: config.resourceDirectory + "/policies/ordos")
-            let t0 = Date()
-            let result = try await LadderRunJob.compute(db: app.db, year: year, base: base, today: Day(ChinaTime.dateString(Date()))!) { done, total in
+            let t0 = WallClock.now
+            let result = try await LadderRunJob.compute(db: app.db, year: year, base: base, today: Day(ChinaTime.dateString(app.services.clock.now))!) { done, total in
                 print("progress: \(done) / \(total)")
             }
-            let total = Date().timeIntervalSince(t0)
+            let total = WallClock.now.timeIntervalSince(t0)
             let counts = result.summary.rungs.map { "\($0.rung) \($0.eligible)/\($0.notEligible)/\($0.undetermined)/held \($0.held)" }.joined(separator: "; ")
             return "ladder batch: \(result.summary.enterprises) enterprises, load \(result.summary.loadMilliseconds) ms, assess \(result.summary.assessMilliseconds) ms, "
                 + "total \(Int(total * 1000)) ms (eligible/not/undetermined: \(counts))"

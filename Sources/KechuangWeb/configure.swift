@@ -15,7 +15,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.services = AppServices(config: config, translator: translator, hasher: BcryptHasher(cost: config.bcryptCost),
                                metrics: PrometheusCollectorRegistry(), policyDocumentID: PolicyData.documentID,
                                rules: RuleBaseHolder(directory: config.resourceDirectory + "/policies/ordos"), instruments: InstrumentCatalog(), market: MarketCatalog(),
-                               cipher: try FieldCipher.resolve(config),
+                               cipher: try FieldCipher.resolve(config), clock: PlatformClock(),
                                talentServices: try TalentServiceCatalogue.load(Data(contentsOf: URL(fileURLWithPath: config.resourceDirectory + "/data/talent/services.json"))))
 
     try DatabaseSetup.configure(app.databases, choice: config.database, waitSeconds: config.databaseWaitSeconds)

@@ -25,9 +25,9 @@ final class JobWorker: LifecycleHandler, Sendable {
         while !Task.isCancelled {
             let ran = await Self.runNext(app, worker: id)
             // Lapsed waiting-list offers pass to the next in line within a minute even when nothing else changes.
-            if Date().timeIntervalSince(lastSweep) >= 60 {
-                lastSweep = Date()
-                do { try await WaitlistStore(db: app.db).sweep() } catch { app.logger.warning("waiting-list sweep failed: \(error)") }
+            if WallClock.now.timeIntervalSince(lastSweep) >= 60 {
+                lastSweep = WallClock.now
+                do { try await WaitlistStore(db: app.db).sweep(now: app.services.clock.now) } catch { app.logger.warning("waiting-list sweep failed: \(error)") }
             }
             if !ran { try? await Task.sleep(for: .seconds(1)) }
         }
@@ -41,7 +41,8 @@ final class JobWorker: LifecycleHandler, Sendable {
         do {
             switch job.kind {
             case PolicyRunJob.kind: try await PolicyRunJob.run(job, db: app.db, rules: try app.services.rules.require())
-            case LadderRunJob.kind: try await LadderRunJob.run(job, db: app.db, rules: try app.services.rules.require())
+            case LadderRunJob.kind: try await LadderRunJob.run(job, db: app.db, rules: try app.services.rules.require(),
+                                                               today: Day(ChinaTime.dateString(app.services.clock.now))!)
             default: throw DomainError(.invalidInput, code: "job.unknown_kind", arguments: ["kind": job.kind])
             }
         } catch {

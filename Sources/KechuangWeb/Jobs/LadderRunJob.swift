@@ -44,9 +44,9 @@ struct LadderRunJob {
     /// Loads the roster and assesses every enterprise; `progress(done, total)` is called every 1,000 enterprises.
     static func compute(db: any Database, year: Int, base: RuleBase, today: Day,
                         progress: @escaping @Sendable (Int, Int) async -> Void) async throws -> Result {
-        let t0 = Date()
+        let t0 = WallClock.now
         let roster = try await EnterpriseRoster.load(db: db, year: year, today: today, base: base)
-        let t1 = Date()
+        let t1 = WallClock.now
         let batch = LadderBatch(base: base, date: today)
         let frame = batch.makeFrame()
         var buffer = batch.makeBuffer()
@@ -71,7 +71,7 @@ struct LadderRunJob {
             rows.append(row)
             if (k + 1) % 1000 == 0 { await progress(k + 1, roster.entries.count) }
         }
-        let t2 = Date()
+        let t2 = WallClock.now
         let summary = Summary(ruleBaseVersion: base.version, enterprises: roster.entries.count,
                               rungs: LadderRung.allCases.enumerated().map { r, rung in
                                   .init(rung: rung.rawValue, eligible: counts[r].0, notEligible: counts[r].1, undetermined: counts[r].2, held: counts[r].3)
@@ -80,11 +80,11 @@ struct LadderRunJob {
         return Result(summary: summary, header: ["organization_id", "name", "banner"] + LadderRung.allCases.map(\.rawValue) + ["next_rung"], rows: rows)
     }
 
-    static func run(_ job: JobRecord, db: any Database, rules: RuleBase) async throws {
+    static func run(_ job: JobRecord, db: any Database, rules: RuleBase, today: Day) async throws {
         let store = JobStore(db: db)
         let params = try JSONDecoder().decode(Params.self, from: Data(job.paramsJSON.utf8))
         try await store.progress(job, processed: 0, total: 0)
-        let result = try await compute(db: db, year: params.year, base: rules, today: Day(ChinaTime.dateString(Date()))!) { done, total in
+        let result = try await compute(db: db, year: params.year, base: rules, today: today) { done, total in
             try? await store.progress(job, processed: done, total: total)
         }
         var csv = "\u{FEFF}" + result.header.joined(separator: ",") + "\n"

@@ -31,7 +31,7 @@ struct CurrentUserMiddleware: Middleware {
             req.currentUser = CurrentUser(id: holder.userID, username: holder.username, displayName: holder.displayName, role: role, via: .token)
         } else if req.hasSession, let raw = req.session.data[Self.sessionUserKey], let id = UUID(uuidString: raw) {
             let seen = req.session.data[Self.sessionSeenKey].flatMap(Double.init).map(Date.init(timeIntervalSince1970:))
-            if let seen, Date().timeIntervalSince(seen) > Self.idleTimeout {
+            if let seen, req.now.timeIntervalSince(seen) > Self.idleTimeout {
                 req.session.data[Self.sessionUserKey] = nil
                 req.storage[SessionExpiredKey.self] = true
                 try await AuditTrail.event(on: req.db, actor: Actor(userID: id, name: "session", address: req.clientAddress),
@@ -46,8 +46,8 @@ struct CurrentUserMiddleware: Middleware {
             } else if let user = try await req.accounts.user(id: id), user.isActive {
                 req.currentUser = CurrentUser(user, via: .session)
                 // Refresh the idle clock at most once a minute to avoid a session write per request.
-                if seen.map({ Date().timeIntervalSince($0) > 60 }) ?? true {
-                    req.session.data[Self.sessionSeenKey] = String(Int(Date().timeIntervalSince1970))
+                if seen.map({ req.now.timeIntervalSince($0) > 60 }) ?? true {
+                    req.session.data[Self.sessionSeenKey] = String(Int(req.now.timeIntervalSince1970))
                 }
             } else {
                 req.session.data[Self.sessionUserKey] = nil

@@ -38,7 +38,7 @@ struct PublicPageCache: Middleware {
             return next.respond(to: req)
         }
         let key = req.lang.rawValue + " " + req.url.path
-        let now = Date()
+        let now = req.now
         if let (status, headers, body) = store.get(key, ttl: ttl, now: now) {
             return req.eventLoop.makeSucceededFuture(Response(status: status, headers: headers, body: .init(buffer: body)))
         }

@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 import KechuangCore
 import KechuangStore
 import Prometheus
@@ -17,6 +18,8 @@ struct AppServices: Sendable {
     let instrumentTerms = InstrumentTermsCache()
     /// Seals talents' personal data and the 人才码 signing keys (data key from configuration).
     let cipher: FieldCipher
+    /// The time every handler and job reads (`req.now`); tests stop it at the instant they are about.
+    let clock: PlatformClock
     /// The green-channel services (`data/talent/services.json`).
     let talentServices: TalentServiceCatalogue
 }
@@ -35,6 +38,10 @@ extension Application {
 
 extension Request {
     var services: AppServices { application.services }
+    /// Now, from the platform clock: the one source of the time for handlers.
+    var now: Date { application.services.clock.now }
+    /// Today's date in Beijing by the platform clock.
+    var today: KechuangCore.Day { KechuangCore.Day(ChinaTime.dateString(now))! }
 
     var accounts: AccountStore { AccountStore(db: db, hasher: services.hasher) }
     var organizations: OrganizationStore { OrganizationStore(db: db) }

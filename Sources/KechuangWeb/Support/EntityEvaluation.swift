@@ -25,12 +25,12 @@ struct EntityEvaluation {
         let records = try await EntityDataStore(db: req.db).facts(organizationID: org.id!)
         let facts = records.map(EntityDataStore.domain)
         let years = Array(Set(facts.map(\.year))).sorted(by: >)
-        let dataYear = year ?? years.first ?? (Int(ChinaTime.dateString(Date()).prefix(4))! - 1)
+        let dataYear = year ?? years.first ?? (Int(ChinaTime.dateString(req.now).prefix(4))! - 1)
         var inputs = EntityData.inputs(from: facts, year: dataYear, base: base, entity: kind)
         var sources: [String: String] = [:]
         if kind == .enterprise {
             let records = try await RecognitionStore(db: req.db).of(organizationID: org.id!).map(\.domain)
-            let merged = EntityData.enterpriseInputs(facts: facts, recognitions: records, year: dataYear, today: Day(ChinaTime.dateString(Date()))!, base: base)
+            let merged = EntityData.enterpriseInputs(facts: facts, recognitions: records, year: dataYear, today: req.today, base: base)
             inputs = merged.inputs
             for name in merged.fromRecords { sources[name] = req.t("recognition_source") }
         }
@@ -45,7 +45,7 @@ struct EntityEvaluation {
     static func run(req: Request, org: OrganizationRecord, kind: EntityKind, year: Int?) async throws -> EntityEvaluation {
         let base = try req.services.rules.require()
         let stored = try await storedInputs(req: req, org: org, kind: kind, year: year)
-        let today = Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         return EntityEvaluation(report: MatchReport.run(base: base, entity: kind, date: today, inputs: stored.inputs),
                                 dataYear: stored.dataYear, availableYears: stored.availableYears, inputs: stored.inputs, sources: stored.sources)
     }

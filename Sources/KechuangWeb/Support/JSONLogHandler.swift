@@ -14,7 +14,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: String] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
+            "time": ISO8601DateFormatter().string(from: WallClock.now),
             "level": event.level.rawValue,
             "label": label,
             "message": event.message.description,

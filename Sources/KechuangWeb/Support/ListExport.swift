@@ -7,7 +7,7 @@ enum ListExport {
     /// nil when no export was asked for; otherwise the file, or 400 naming `format`.
     static func response(_ req: Request, name: String, header: [String], rows: [[String]]) throws -> Response? {
         guard let format = try? req.query.get(String.self, at: "format"), !format.isEmpty else { return nil }
-        let stamp = ChinaTime.dateString(Date())
+        let stamp = ChinaTime.dateString(req.now)
         switch format {
         case "csv":
             var text = "\u{FEFF}" + header.map(csvField).joined(separator: ",") + "\r\n"

@@ -33,9 +33,9 @@ final class MarketCatalog: @unchecked Sendable {
 
     func refresh(on db: any Database) async throws {
         let skip = lock.withLock { () -> Bool in
-            if !dirty && Date().timeIntervalSince(checkedAt) < Self.recheckInterval { return true }
+            if !dirty && WallClock.now.timeIntervalSince(checkedAt) < Self.recheckInterval { return true }
             dirty = false
-            checkedAt = Date()
+            checkedAt = WallClock.now
             return false
         }
         if skip { return }
@@ -83,7 +83,7 @@ final class MarketCatalog: @unchecked Sendable {
                 let l = a.status == ListingStatus.published.rawValue ? MarketMatcher.Listing(
                     id: a.id!, title: a.title, text: a.keywords + " " + a.abstract, field: PriorityField(rawValue: a.field) ?? .other, trl: a.trl,
                     banner: org?.bannerCode, ownerID: a.organizationID, ownerName: org?.name ?? "") : nil
-                return (l, a.id!, a.publishedAt ?? a.createdAt ?? Date())
+                return (l, a.id!, a.publishedAt ?? a.createdAt ?? .distantPast)
             }
         }
         var q = DemandRecord.query(on: db)
@@ -97,7 +97,7 @@ final class MarketCatalog: @unchecked Sendable {
             let text = d.confidentiality == Confidentiality.public.rawValue ? d.problem + " " + d.expected : d.expected
             let l = searchable ? MarketMatcher.Listing(id: d.id!, title: d.title, text: text, field: PriorityField(rawValue: d.field) ?? .other,
                                                        trl: d.minTRL, banner: org?.bannerCode, ownerID: d.organizationID, ownerName: org?.name ?? "") : nil
-            return (l, d.id!, d.publishedAt ?? d.createdAt ?? Date())
+            return (l, d.id!, d.publishedAt ?? d.createdAt ?? .distantPast)
         }
     }
 

@@ -6,7 +6,7 @@ import Vapor
 
 /// Who may see and move what in the projects module. Outsiders get 404, not 403, so ids cannot be probed.
 extension Request {
-    var projectToday: Day { Day(ChinaTime.dateString(Date()))! }
+    var projectToday: Day { today }
 
     func myOrganizationIDs() async throws -> [UUID] {
         guard let me = currentUser else { return [] }

@@ -27,7 +27,7 @@ final class RuleBaseHolder: Sendable {
     /// Loads the policy files again; on failure the previous rule base stays in service.
     @discardableResult
     func reload() -> Bool {
-        let now = Date()
+        let now = WallClock.now
         do {
             let base = try RuleBase.load(directory: directory)
             state.withLockedValue { $0 = State(base: base, loadedAt: now, lastErrors: [], lastAttempt: now) }

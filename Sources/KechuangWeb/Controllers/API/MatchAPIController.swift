@@ -35,7 +35,7 @@ struct MatchAPIController {
     func profileMatch(req: Request, body: MatchBody) throws -> MatchJSON {
         let base = try req.services.rules.require()
         let (entity, day, inputs) = try MatchRequest(kind: body.kind, date: body.date, inputs: body.inputs)
-            .validate(against: base, today: Day(ChinaTime.dateString(Date()))!)
+            .validate(against: base, today: req.today)
         return MatchJSON(MatchReport.run(base: base, entity: entity, date: day, inputs: inputs))
     }
 

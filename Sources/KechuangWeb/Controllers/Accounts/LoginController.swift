@@ -58,7 +58,7 @@ struct LoginController {
         }
         req.session.data = SessionData()
         req.session.data[CurrentUserMiddleware.sessionUserKey] = user.id!.uuidString
-        req.session.data[CurrentUserMiddleware.sessionSeenKey] = String(Int(Date().timeIntervalSince1970))
+        req.session.data[CurrentUserMiddleware.sessionSeenKey] = String(Int(req.now.timeIntervalSince1970))
         req.session.data[CurrentUserMiddleware.sessionVersionKey] = String(user.sessionVersion)
     }
 

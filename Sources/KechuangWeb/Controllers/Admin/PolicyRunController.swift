@@ -68,7 +68,7 @@ struct PolicyRunController {
     func listContent(_ req: Request, form: FormState) async throws -> ListContent {
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
         let result = try await JobStore(db: req.db).list(kind: PolicyRunJob.kind, page: page)
-        let today = ChinaTime.dateString(Date())
+        let today = ChinaTime.dateString(req.now)
         return ListContent(runs: result.items.map { Self.row($0, req: req) }, pager: Pager(result, path: "/admin/policy/runs", query: [:]),
                            form: form, defaultYear: Int(today.prefix(4))! - 1, defaultDate: today)
     }

@@ -72,7 +72,7 @@ struct WhatIfController {
         let base = try req.services.rules.require()
         let q = (try? req.query.decode([String: String].self)) ?? [:]
         let entity = q["entity"].flatMap(EntityKind.init(rawValue:)).flatMap { [.enterprise, .institution].contains($0) ? $0 : nil } ?? .enterprise
-        let today = ChinaTime.dateString(Date())
+        let today = ChinaTime.dateString(req.now)
         let year = q["year"].flatMap(Int.init) ?? (Int(today.prefix(4))! - 1)
         let date = q["date"].flatMap { Day($0) != nil ? $0 : nil } ?? today
         let en = req.lang == .en

@@ -55,7 +55,7 @@ struct EntityDataController {
         let byKey = Dictionary(facts.map { ("\($0.year)/\($0.variable)", $0) }, uniquingKeysWith: { a, _ in a })
         let en = req.lang == .en
         let variables = EntityData.variables(for: kind, in: base)
-        let formYear = year ?? (Int(ChinaTime.dateString(Date()).prefix(4))! - 1)
+        let formYear = year ?? (Int(ChinaTime.dateString(req.now).prefix(4))! - 1)
         let rows = variables.map { v in
             Row(variable: v.name, label: en ? v.labelEn : v.label, cells: years.map { y in
                 let f = byKey["\(y)/\(v.name)"]

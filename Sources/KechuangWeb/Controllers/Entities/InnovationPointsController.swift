@@ -103,10 +103,10 @@ struct InnovationPointsController {
         return (s, all)
     }
 
-    static func defaultYear() -> Int { Day(ChinaTime.dateString(Date()))!.year - 1 }
+    static func defaultYear(_ req: Request) -> Int { req.today.year - 1 }
 
     static func compute(_ req: Request, system: InnovationPointsSystem, year: Int) async throws -> InnovationPointsResult {
-        let roster = try await EnterpriseRoster.load(db: req.db, year: year, today: Day(ChinaTime.dateString(Date()))!, base: try req.services.rules.require())
+        let roster = try await EnterpriseRoster.load(db: req.db, year: year, today: req.today, base: try req.services.rules.require())
         return InnovationPointsResult.compute(system, year: year, enterprises: roster.entries.map { .init(id: $0.id, name: $0.name, banner: $0.banner, inputs: $0.inputs) })
     }
 
@@ -127,7 +127,7 @@ struct InnovationPointsController {
 
     @Sendable func list(req: Request) async throws -> Response {
         var f = ListFilters(req)
-        let year = f.integer("year", 2000...2100) ?? Self.defaultYear()
+        let year = f.integer("year", 2000...2100) ?? Self.defaultYear(req)
         let version = f.text("version", max: 40)
         let stageKey = f.text("stage", max: 20)
         try f.check()
@@ -167,7 +167,7 @@ struct InnovationPointsController {
         let (org, kind, staff) = try await req.organizationForData()
         guard kind == .enterprise else { throw DomainError.notFound("organization") }
         var f = ListFilters(req)
-        let year = f.integer("year", 2000...2100) ?? Self.defaultYear()
+        let year = f.integer("year", 2000...2100) ?? Self.defaultYear(req)
         let version = f.text("version", max: 40)
         try f.check()
         let (system, _) = try Self.choose(req, version)

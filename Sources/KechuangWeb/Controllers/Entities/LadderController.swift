@@ -31,7 +31,7 @@ struct LadderController {
     /// An enterprise's assessment from its stored data: its members and staff only (others get 404).
     static func assess(req: Request, org: OrganizationRecord, year: Int?) async throws -> (LadderAssessment, EntityEvaluation.StoredInputs) {
         let stored = try await EntityEvaluation.storedInputs(req: req, org: org, kind: .enterprise, year: year)
-        let today = Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         return (LadderAssessment.run(base: try req.services.rules.require(), date: today, inputs: stored.inputs), stored)
     }
 
@@ -49,7 +49,7 @@ struct LadderController {
     @Sendable func publicForm(req: Request) async throws -> View {
         let base = try req.services.rules.require()
         let query = (try? req.query.decode([String: String].self)) ?? [:]
-        let today = ChinaTime.dateString(Date())
+        let today = ChinaTime.dateString(req.now)
         let date = query["date"].flatMap { $0.isEmpty ? nil : $0 } ?? today
         let submitted = query["run"] == "1"
         let raw = ProfileForm.rawInputs(query, skipping: ["date", "run", "lang"])
@@ -84,7 +84,7 @@ struct LadderController {
         if let kind = body.kind, kind != EntityKind.enterprise.rawValue {
             throw DomainError.invalid("kind", "field.not_allowed", ["value": String(kind.prefix(20))])
         }
-        return LadderView(try Self.run(base: base, date: body.date, raw: body.inputs, today: ChinaTime.dateString(Date())).get(), base: base, req: req)
+        return LadderView(try Self.run(base: base, date: body.date, raw: body.inputs, today: ChinaTime.dateString(req.now)).get(), base: base, req: req)
     }
 
     /// Validates a typed profile and assesses it; a plain function so the handlers stay simple.

@@ -57,7 +57,7 @@ struct LadderRunController {
     func listContent(_ req: Request, form: FormState) async throws -> ListContent {
         let result = try await JobStore(db: req.db).list(kind: LadderRunJob.kind, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20))
         return ListContent(runs: result.items.map { Self.row($0, req: req) }, pager: Pager(result, path: "/admin/ladder/runs", query: [:]), form: form,
-                           defaultYear: Day(ChinaTime.dateString(Date()))!.year - 1)
+                           defaultYear: req.today.year - 1)
     }
 
     @Sendable func list(req: Request) async throws -> View {

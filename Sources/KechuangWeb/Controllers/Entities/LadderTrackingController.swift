@@ -70,7 +70,7 @@ struct LadderTrackingController {
     /// Counts per year from the baseline to `last`: one roster per year, titles as held at the end of each year.
     static func counts(_ req: Request, from: Int, to last: Int) async throws -> (counts: [DoublingTracker.Count], rosters: [Int: EnterpriseRoster]) {
         let base = try req.services.rules.require()
-        let today = Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         var rosters: [Int: EnterpriseRoster] = [:]
         for y in from...max(from, last) { rosters[y] = try await EnterpriseRoster.load(db: req.db, year: y, today: today, base: base) }
         return (DoublingTracker.counts(rosters.mapValues { $0.entries.map(\.inputs) }), rosters)
@@ -78,7 +78,7 @@ struct LadderTrackingController {
 
     @Sendable func page(req: Request) async throws -> Response {
         var f = ListFilters(req)
-        let thisYear = Day(ChinaTime.dateString(Date()))!.year
+        let thisYear = req.today.year
         // The data year of the banner breakdown and 三清零: last year by default, the latest full year of data.
         let year = f.integer("year", 2000...2100) ?? thisYear - 1
         let onlyZero = f.oneOf("zero", ZeroTracker.Flag.allCases.map(\.rawValue))

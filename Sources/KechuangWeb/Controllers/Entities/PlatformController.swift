@@ -177,7 +177,7 @@ struct PlatformController {
                         quote: a.trace.rule.quote)
     }
 
-    static func thisYear() -> Int { Day(ChinaTime.dateString(Date()))!.year }
+    static func thisYear(_ req: Request) -> Int { req.today.year }
 
     @Sendable func list(req: Request) async throws -> Response {
         var f = ListFilters(req)
@@ -212,7 +212,7 @@ struct PlatformController {
 
     func showContent(_ req: Request, _ p: PlatformRecord, form: FormState = .empty) async throws -> ShowContent {
         let base = try req.services.rules.require()
-        let year = Self.thisYear()
+        let year = Self.thisYear(req)
         let awards = p.facts().map { PlatformAwards.evaluate($0, year: year, base: base) } ?? []
         let staff = req.currentUser?.role.isStaff ?? false
         let member = try await req.currentUser.asyncMap { try await req.accounts.isMember(userID: $0.id, organizationID: p.$host.id) } ?? false
@@ -327,7 +327,7 @@ struct PlatformController {
     /// Staff: every award the engine finds due this year over the registry, with the total (provisional part apart).
     @Sendable func awards(req: Request) async throws -> Response {
         var f = ListFilters(req)
-        let year = f.integer("year", 2000...2100) ?? Self.thisYear()
+        let year = f.integer("year", 2000...2100) ?? Self.thisYear(req)
         try f.check()
         let base = try req.services.rules.require()
         let due = try await PlatformStore(db: req.db).awardsDue(year: year, base: base)

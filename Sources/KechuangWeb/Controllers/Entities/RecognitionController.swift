@@ -70,18 +70,18 @@ struct RecognitionController {
         r.on(.GET, "admin", "recognitions", access: .staff, use: list)
     }
 
-    static func today() -> Day { Day(ChinaTime.dateString(Date()))! }
+    static func today(_ req: Request) -> Day { req.today }
 
     static func row(_ r: RecognitionRecord, org: OrganizationRecord, base: RuleBase?, req: Request) -> Row {
         let d = r.domain
-        let state = d.state(on: today())
+        let state = d.state(on: today(req))
         let award = base.flatMap { d.firstTime ? RecognitionStore.award(d, base: $0) : nil }
         let fen = award.flatMap { $0.outcome.amount }.flatMap { try? $0.fen() }
         return Row(id: r.id!.uuidString, organizationID: org.id!.uuidString, organization: org.name, rung: r.rung,
                    rungLabel: req.t("rung_\(r.rung)"), levelLabel: req.t("level_\(r.level)"), certificateNumber: r.certificateNumber,
                    recognizedOn: r.recognizedOn, expiresOn: r.expiresOn, issuingBody: r.issuingBody, firstTime: r.firstTime,
                    state: state.rawValue, stateLabel: req.t("recognition_state_\(state.rawValue)"),
-                   daysLeft: state == .expiring || state == .active ? Recognition.daysBetween(today(), d.expiresOn) : nil,
+                   daysLeft: state == .expiring || state == .active ? Recognition.daysBetween(today(req), d.expiresOn) : nil,
                    revokedReason: r.revokedReason, evidence: r.evidenceFilename,
                    award: fen.map { Money(fen: $0).display }, awardYuan: fen.map { Money(fen: $0).plainYuan },
                    awardStatus: award.map { req.t("status_\($0.outcome.status.rawValue)") }, awardProvisional: award?.provisional ?? false)
@@ -90,7 +90,7 @@ struct RecognitionController {
     func orgContent(_ req: Request, org: OrganizationRecord, staff: Bool, form: FormState = .empty) async throws -> OrgContent {
         let records = try await RecognitionStore(db: req.db).of(organizationID: org.id!)
         let base = req.services.rules.current
-        let t = Self.today()
+        let t = Self.today(req)
         return OrgContent(organizationID: org.id!.uuidString, name: org.name, rows: records.map { Self.row($0, org: org, base: base, req: req) },
                           staff: staff, rungs: LadderRung.allCases.map { .init(value: $0.rawValue, label: req.t("rung_\($0.rawValue)")) },
                           levels: Recognition.Level.allCases.map { .init(value: $0.rawValue, label: req.t("level_\($0.rawValue)")) },
@@ -137,7 +137,7 @@ struct RecognitionController {
         }
         let input = try InputReader(req, allowed: ["reason"])
         do {
-            _ = try await RecognitionStore(db: req.db).revoke(id, reason: input["reason"] ?? "", on: Self.today(), actor: req.actor)
+            _ = try await RecognitionStore(db: req.db).revoke(id, reason: input["reason"] ?? "", on: Self.today(req), actor: req.actor)
             req.flash("flash_recognition_revoked")
         } catch let e as ValidationErrors {
             let c = try await orgContent(req, org: rec.organization, staff: true,
@@ -169,7 +169,7 @@ struct RecognitionController {
         let store = RecognitionStore(db: req.db)
         let base = req.services.rules.current
         if (try? req.query.get(String.self, at: "format")) != nil {
-            let all = try await store.all(filter, today: Self.today())
+            let all = try await store.all(filter, today: Self.today(req))
             let rows = all.map { Self.row($0, org: $0.organization, base: base, req: req) }
             if let file = try ListExport.response(req, name: "recognitions", header: ["organization", "rung", "level", "certificate_number", "recognized_on",
                                                                                        "expires_on", "issuing_body", "first_time", "state", "days_left", "award_yuan"],
@@ -179,7 +179,7 @@ struct RecognitionController {
                 return file
             }
         }
-        let page = try await store.list(filter, today: Self.today(), page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50))
+        let page = try await store.list(filter, today: Self.today(req), page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50))
         let view = try await req.page("entities/recognition-list", titleKey: "recognitions_list_title", content: ListContent(
             rows: page.items.map { Self.row($0, org: $0.organization, base: base, req: req) },
             pager: Pager(page, path: "/admin/recognitions", query: f.pagerQuery), filters: f.kept,

@@ -67,7 +67,7 @@ struct InstrumentCompliance {
     @Sendable func list(req: Request) async throws -> Response {
         let filters = try Filters(req)
         let base = try req.services.rules.require()
-        let today = KechuangCore.Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         let instruments = try await InstrumentRecord.query(on: req.db).sort(\.$name).sort(\.$id).all()
         let owners = Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ Set(instruments.map { $0.$organization.id })).all().map { ($0.id!, $0) },
                                 uniquingKeysWith: { a, _ in a })

@@ -92,7 +92,7 @@ struct InstrumentRegistryController {
         let input = try InputReader(req, allowed: Set(InstrumentDraft.fieldNames + ["organization_id"]))
         do {
             let org = try await organization(input["organization_id"], req: req)
-            let draft = try Self.parse(input.values)
+            let draft = try Self.parse(input.values, today: ChinaTime.dateString(req.now))
             let i = try await InstrumentStore(db: req.db).create(draft, organizationID: org, actor: req.actor)
             req.flash("flash_instrument_saved")
             return req.redirect(to: "/instruments/\(i.id!.uuidString)", redirectType: .normal)
@@ -103,8 +103,7 @@ struct InstrumentRegistryController {
         }
     }
 
-    static func parse(_ values: [String: String]) throws -> InstrumentDraft {
-        let today = ChinaTime.dateString(Date())
+    static func parse(_ values: [String: String], today: String) throws -> InstrumentDraft {
         return try Result { () throws(ValidationErrors) in try InstrumentDraft.parse(values, today: today) }.get()
     }
 
@@ -112,7 +111,7 @@ struct InstrumentRegistryController {
         let i = try await req.managedInstrument()
         let input = try InputReader(req, allowed: Set(InstrumentDraft.fieldNames + ["organization_id"]))
         do {
-            let draft = try Self.parse(input.values)
+            let draft = try Self.parse(input.values, today: ChinaTime.dateString(req.now))
             try await InstrumentStore(db: req.db).update(i, with: draft, actor: req.actor)
             req.flash("flash_instrument_saved")
             return req.redirect(to: "/instruments/\(i.id!.uuidString)", redirectType: .normal)
@@ -134,7 +133,7 @@ struct InstrumentRegistryController {
         let org = try await organization(upload?.organization_id, req: req)
         do {
             let rows = try UploadedTable.rows(upload?.file)
-            let today = ChinaTime.dateString(Date())
+            let today = ChinaTime.dateString(req.now)
             let parsed = try Result { () throws(ImportErrors) in try InstrumentDraft.parseTable(rows, today: today) }.get()
             let n = try await InstrumentStore(db: req.db).importRows(parsed, organizationID: org, actor: req.actor)
             req.flash("flash_instruments_imported")

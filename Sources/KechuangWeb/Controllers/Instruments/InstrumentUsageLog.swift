@@ -49,7 +49,7 @@ struct InstrumentUsageLog {
             // "to" is inclusive: records starting before the next day's midnight in Beijing.
             to = f.day("to").flatMap { ChinaTime.date($0) }.map { $0.addingTimeInterval(86400) }
             if let from, let to, to <= from { f.reject("to", "field.date_order") }
-            purpose = f.oneOf("purpose", InstrumentManageController.purposes); side = f.oneOf("side", ["internal", "external"]); flagged = f.flag("flagged")
+            purpose = f.oneOf("purpose", InstrumentStore.usagePurposes); side = f.oneOf("side", ["internal", "external"]); flagged = f.flag("flagged")
             try f.check()
             list = f
         }
@@ -80,7 +80,7 @@ struct InstrumentUsageLog {
         var q = base.copy().sort(\.$startAt, .descending).sort(\.$id)
         if !exporting { q = q.range(page.offset..<(page.offset + page.per)) }
         let records = try await q.all()
-        let users = try await InstrumentManageController.userNames(req.db, Set(records.map(\.userID)))
+        let users = try await req.instrumentStore.userNames(Set(records.map(\.userID)))
         let orgIDs = Set(records.compactMap(\.userOrgID))
         let orgs = orgIDs.isEmpty ? [:] : Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ orgIDs).all().map { ($0.id!, $0.name) },
                                                      uniquingKeysWith: { a, _ in a })
@@ -102,7 +102,7 @@ struct InstrumentUsageLog {
             id: i.id!.uuidString, name: i.name, rows: rows,
             pager: Pager(PagedList(items: rows, request: page, total: all.count), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.list.pagerQuery),
             filters: filters.list.kept, exportQuery: filters.list.exportQuery,
-            purposes: InstrumentManageController.purposes.map { .init(value: $0, label: req.t("purpose_\($0)")) },
+            purposes: InstrumentStore.usagePurposes.map { .init(value: $0, label: req.t("purpose_\($0)")) },
             count: all.count, hours: Self.hours(minutes), externalHours: Self.hours(externalMinutes),
             fee: Money(fen: all.reduce(Int64(0)) { $0 + $1.feeFen }).display, flagged: all.filter { $0.gapFlag != nil }.count)).encodeResponse(for: req)
     }

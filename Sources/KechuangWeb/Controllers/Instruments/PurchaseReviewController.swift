@@ -148,7 +148,7 @@ struct PurchaseReviewController {
     /// Comparable instruments with their last-12-month use, and the review rules' verdicts.
     static func findings(_ req: Request, _ p: PurchaseReviewRecord) async throws -> (Findings, String) {
         let base = try req.services.rules.require()
-        let today = KechuangCore.Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         func param(_ name: String) -> Fixed? {
             if case .num(let x)? = base.parameter(name)?.value(at: today)?.value { return x }
             return nil
@@ -157,8 +157,8 @@ struct PurchaseReviewController {
         let windowDays = Int(param("review.split_window_days")?.description ?? "365") ?? 365
         let candidates = try await InstrumentRecord.query(on: req.db).filter(\.$classCode >= String(p.classCode.prefix(4))).filter(\.$classCode < String(p.classCode.prefix(4)) + "99~")
             .filter(\.$status != InstrumentStatus.retired.rawValue).all()
-        let since = Date().addingTimeInterval(-365 * 86400)
-        let usage = candidates.isEmpty ? [] : try await UsageStore(db: req.db).usage(from: since, to: Date(), instrumentIDs: candidates.map { $0.id! })
+        let since = req.now.addingTimeInterval(-365 * 86400)
+        let usage = candidates.isEmpty ? [] : try await UsageStore(db: req.db).usage(from: since, to: req.now, instrumentIDs: candidates.map { $0.id! })
         let byInstrument = Dictionary(grouping: usage, by: \.instrumentID)
         let owners = Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ Set(candidates.map { $0.$organization.id })).all().map { ($0.id!, $0.name) },
                                 uniquingKeysWith: { a, _ in a })
@@ -168,7 +168,7 @@ struct PurchaseReviewController {
                                            effectiveMinutes: u.reduce(0) { $0 + $1.minutes }, externalMinutes: u.filter(\.external).reduce(0) { $0 + $1.minutes })
         }
         let comparables = PurchaseReview.comparables(name: p.name, classCode: p.classCode, in: existing)
-        let windowStart = Date().addingTimeInterval(-Double(windowDays) * 86400)
+        let windowStart = req.now.addingTimeInterval(-Double(windowDays) * 86400)
         let earlier = try await PurchaseReviewRecord.query(on: req.db).filter(\.$organizationID == p.organizationID).filter(\.$classCode == p.classCode)
             .filter(\.$createdAt >= windowStart).all().reduce(Int64(0)) { $0 + $1.budgetFen }
         let recent = Money(fen: earlier + p.budgetFen)
@@ -234,7 +234,7 @@ struct PurchaseReviewController {
                 r.decision = decision
                 r.opinion = opinion
                 r.decidedBy = try req.requireUser().id
-                r.decidedAt = Date()
+                r.decidedAt = req.now
                 try await r.update(on: tx)
                 try await AuditTrail.event(on: tx, actor: req.actor, action: "purchase_review.decide", entityType: "purchase_review", entityID: r.id!.uuidString,
                                            detail: ["decision": decision])

@@ -72,7 +72,7 @@ struct SharingEvaluationController {
 
     func content(req: Request) async throws -> Content {
         let config = try InstrumentData.sharingConfig(req)
-        let thisYear = Int(ChinaTime.dateString(Date()).prefix(4))!
+        let thisYear = Int(ChinaTime.dateString(req.now).prefix(4))!
         let year = (try? req.query.get(Int.self, at: "year")).flatMap { (2000...thisYear).contains($0) ? $0 : nil } ?? thisYear
         let from = try Result { () throws(ValidationErrors) in try Request.beijing(date: "\(year)-01-01", time: "00:00", dateField: "year", timeField: "year") }.get()
         let to = try Result { () throws(ValidationErrors) in try Request.beijing(date: "\(year + 1)-01-01", time: "00:00", dateField: "year", timeField: "year") }.get()

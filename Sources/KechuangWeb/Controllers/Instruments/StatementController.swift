@@ -61,7 +61,7 @@ struct StatementController {
 
     /// "2026-11" → the month's [start, end) in Beijing time; the current month by default.
     static func month(_ req: Request) throws -> (String, Date, Date) {
-        try month((try? req.query.get(String.self, at: "month")) ?? String(ChinaTime.dateString(Date()).prefix(7)))
+        try month((try? req.query.get(String.self, at: "month")) ?? String(ChinaTime.dateString(req.now).prefix(7)))
     }
 
     static func month(_ raw: String) throws -> (String, Date, Date) {
@@ -87,7 +87,7 @@ struct StatementController {
         var names: [UUID: String] = [:]
         let orgIDs = Set(usage.compactMap(\.userOrgID))
         if !orgIDs.isEmpty { for o in try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ orgIDs).all() { names[o.id!] = o.name } }
-        let users = try await InstrumentManageController.userNames(req.db, Set(usage.filter { $0.userOrgID == nil }.map(\.userID)))
+        let users = try await req.instrumentStore.userNames(Set(usage.filter { $0.userOrgID == nil }.map(\.userID)))
         for (k, v) in users { names[k] = req.t("statement_individual", ["name": v]) }
         return names
     }
@@ -114,7 +114,7 @@ struct StatementController {
         let (all, instruments) = try await Self.usage(req, owner: org, from: from, to: to)
         let usage = all.filter { Self.clientKey($0) == client }
         let names = try await Self.clientNames(req, usage)
-        let users = try await InstrumentManageController.userNames(req.db, Set(usage.map(\.userID)))
+        let users = try await req.instrumentStore.userNames(Set(usage.map(\.userID)))
         let lines = usage.map { u in
             Line(date: ChinaTime.dateString(u.startAt), instrument: instruments[u.instrumentID].map { "\($0.name) \($0.model)" } ?? "", user: users[u.userID] ?? "",
                  slot: String(ChinaTime.display(u.startAt).suffix(5)) + "–" + String(ChinaTime.display(u.endAt).suffix(5)), minutes: u.minutes, samples: u.samples,

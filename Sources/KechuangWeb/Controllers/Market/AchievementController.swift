@@ -139,7 +139,7 @@ struct AchievementController {
         if isOwner || staff {
             let rs = try await MarketMatchRecord.query(on: req.db).filter(\.$achievementID == a.id!).sort(\.$createdAt, .descending).all()
             let demands = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ rs.map(\.demandID)).all().map { ($0.id!, $0.title) }, uniquingKeysWith: { x, _ in x })
-            let brokers = try await InstrumentManageController.userNames(req.db, Set(rs.compactMap(\.brokerID)))
+            let brokers = try await req.instrumentStore.userNames(Set(rs.compactMap(\.brokerID)))
             requests = rs.map { Request_(id: $0.id!.uuidString, demandID: $0.demandID.uuidString, demand: demands[$0.demandID] ?? "", broker: $0.brokerID.flatMap { brokers[$0] },
                                          status: req.t("match_status_\($0.status)"), note: $0.note, pending: $0.status == "requested") }
         }

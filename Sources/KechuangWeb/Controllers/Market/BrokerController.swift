@@ -70,10 +70,10 @@ struct BrokerController {
         let matches = try await MarketMatchRecord.query(on: req.db).filter(\.$brokerID == p.userID).all()
         let demandTitles = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ matches.map(\.demandID)).all().map { ($0.id!, $0.title) }, uniquingKeysWith: { a, _ in a })
         let contracts = try await TechContractRecord.query(on: req.db).filter(\.$brokerID == p.userID).sort(\.$signedOn, .descending).all()
-        let year = ChinaTime.civil(Date()).year
+        let year = ChinaTime.civil(req.now).year
         // Attribution counts contracts registered this year whose buyer is in Ordos: results that "landed" (art. 14).
         let landed = contracts.filter { $0.registrationYear == year && ContractDraft.isOrdos($0.buyerRegion) }.reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
-        let report = MatchReport.run(base: try req.services.rules.require(), entity: .broker, date: Day(ChinaTime.dateString(Date()))!,
+        let report = MatchReport.run(base: try req.services.rules.require(), entity: .broker, date: req.today,
                                      inputs: ["facilitated_tech_income": .num(.fen(landed))]).only("broker_facilitation_reward")
         var reward: String?
         if let item = report.items.first, item.outcome.status == .eligible, let fen = try? item.outcome.amount?.fen() {

@@ -102,7 +102,7 @@ struct ChallengeController {
         r.on(.POST, "market", "challenges", ":id", "milestones", access: .staff, use: review)
     }
 
-    static var today: Day { Day(ChinaTime.dateString(Date()))! }
+    static func today(_ req: Request) -> Day { req.today }
 
     @Sendable func list(req: Request) async throws -> Response {
         var filters = ListFilters(req)
@@ -113,7 +113,7 @@ struct ChallengeController {
         if !text.isEmpty { q = q.filter(\.$title ~~ text) }
         // The state shown depends on today (an open challenge past its deadline is in review), so it filters after the query;
         // the city sets challenges by the dozen, not by the thousand.
-        let today = Self.today
+        let today = Self.today(req)
         let rows = try await q.all().filter { state == nil || ChallengeStore.state($0, today: today) == state }
         let exporting = (try? req.query.get(String.self, at: "format")) != nil
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
@@ -155,7 +155,7 @@ struct ChallengeController {
     @Sendable func create(req: Request) async throws -> Response {
         let input = try InputReader(req, allowed: ["title", "description", "conditions", "mode", "reward", "deadline", "criteria", "milestones", "teams", "panel", "demand_id"])
         do {
-            let draft = try Result { () throws(ValidationErrors) in try ChallengeDraft.parse(input.values, today: Self.today) }.get()
+            let draft = try Result { () throws(ValidationErrors) in try ChallengeDraft.parse(input.values, today: Self.today(req)) }.get()
             var panel: [UUID] = []
             for name in (input["panel"] ?? "").split(whereSeparator: { ",，、 \n".contains($0) }).map(String.init) {
                 guard let u = try await req.accounts.user(username: name), u.role == .reviewer || u.role == .admin else {
@@ -191,7 +191,7 @@ struct ChallengeController {
             myOrgs = try await req.accounts.organizationIDs(of: me.id)
             mySheets = Set(try await ScoreSheetRecord.query(on: req.db).filter(\.$memberID == me.id).all().map(\.bidID))
         }
-        let state = ChallengeStore.state(c, today: Self.today)
+        let state = ChallengeStore.state(c, today: Self.today(req))
         let bids = try await BidRecord.query(on: req.db).filter(\.$challengeID == c.id!).sort(\.$createdAt).all()
         let (ranked, complete) = try await store.ranking(c)
         let byBid = Dictionary(ranked.map { ($0.bid, $0) }, uniquingKeysWith: { a, _ in a })
@@ -247,7 +247,7 @@ struct ChallengeController {
             let budget = v.money("budget", input["budget"], positive: true) ?? .zero
             try v.throwIfAny()
             _ = try await ChallengeStore(db: req.db).bid(c, organizationID: org.id!, consortium: consortium, proposal: proposal, claimedTRL: trl, budget: budget,
-                                                         actor: req.actor, today: Self.today)
+                                                         actor: req.actor, today: Self.today(req))
             req.flash("flash_bid_submitted")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -267,7 +267,7 @@ struct ChallengeController {
             for (k, cr) in criteria.enumerated() { if let s = v.integer("score_\(k)", input["score_\(k)"], 0...100) { scores[cr.name] = s } }
             let comment = v.text("comment", input["comment"], max: 1000, required: false) ?? ""
             try v.throwIfAny()
-            try await ChallengeStore(db: req.db).score(c, bid: b, member: me.id, scores: scores, comment: comment, actor: req.actor, today: Self.today)
+            try await ChallengeStore(db: req.db).score(c, bid: b, member: me.id, scores: scores, comment: comment, actor: req.actor, today: Self.today(req))
             req.flash("flash_score_saved")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -279,7 +279,7 @@ struct ChallengeController {
         let c = try await challenge(req)
         _ = try InputReader(req, allowed: [])
         do {
-            _ = try await ChallengeStore(db: req.db).award(c, actor: req.actor, today: Self.today)
+            _ = try await ChallengeStore(db: req.db).award(c, actor: req.actor, today: Self.today(req))
             req.flash("flash_challenge_awarded")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {

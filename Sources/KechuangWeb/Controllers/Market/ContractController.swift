@@ -105,7 +105,7 @@ struct ContractController {
                                               rows: rows.map { [$0.registrationNumber, $0.contractNumber, $0.title, req.t("contract_type_\($0.type)"), req.t("field_\($0.field)"),
                                                                 $0.sellerName, $0.sellerRegion, $0.buyerName, $0.buyerRegion, Money(fen: $0.totalFen).plainYuan,
                                                                 Money(fen: $0.technicalIncomeFen).plainYuan, $0.signedOn] }) { return file }
-        let year = filters.year ?? ChinaTime.civil(Date()).year
+        let year = filters.year ?? ChinaTime.civil(req.now).year
         let t = try await ContractStore(db: req.db).turnover(year: year)
         let items = rows.map { Row(id: $0.id!.uuidString, registrationNumber: $0.registrationNumber, title: $0.title, type: req.t("contract_type_\($0.type)"),
                                    seller: $0.sellerName, buyer: $0.buyerName, total: Money(fen: $0.totalFen).display, income: Money(fen: $0.technicalIncomeFen).display,
@@ -143,7 +143,7 @@ struct ContractController {
             } else if let name = values["seller_name"], let org = try await OrganizationRecord.query(on: req.db).filter(\.$name == name).first() {
                 links.sellerOrgID = org.id
             }
-            let today = Day(ChinaTime.dateString(Date()))!
+            let today = req.today
             let draft = try Result { () throws(ValidationErrors) in try ContractDraft.parse(values, today: today) }.get()
             links.buyerOrgID = try await OrganizationRecord.query(on: req.db).filter(\.$name == draft.buyerName).first()?.id
             var v = Validator()
@@ -181,7 +181,7 @@ struct ContractController {
         var note = ""
         if let seller = c.sellerOrgID, let org = try await OrganizationRecord.find(seller, on: req.db), let kind = org.kind.entityKind {
             // The art. 12 subsidy is computed on the seller's technical income registered in the contract's registration year.
-            let year = c.registrationYear ?? ChinaTime.civil(Date()).year
+            let year = c.registrationYear ?? ChinaTime.civil(req.now).year
             let income = try await TechContractRecord.registered(in: year, on: req.db).filter(\.$sellerOrgID == seller).all()
                 .reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
             let report = MatchReport.run(base: try req.services.rules.require(), entity: kind, date: Day("\(year)-12-31")!,

@@ -53,8 +53,7 @@ struct DemandController {
                     levels: Confidentiality.allCases.map { .init(value: $0.rawValue, label: req.t("confidentiality_\($0.rawValue)")) })
     }
 
-    static func parse(_ values: [String: String]) throws -> DemandDraft {
-        let today = Day(ChinaTime.dateString(Date()))!
+    static func parse(_ values: [String: String], today: Day) throws -> DemandDraft {
         return try Result { () throws(ValidationErrors) in try DemandDraft.parse(values, today: today) }.get()
     }
 
@@ -68,7 +67,7 @@ struct DemandController {
         let org = try await req.listingOrganization()
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
-            let d = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values), existing: nil, organizationID: org.id!, actor: req.actor)
+            let d = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values, today: req.today), existing: nil, organizationID: org.id!, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
@@ -95,7 +94,7 @@ struct DemandController {
         let d = try await owned(req)
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
-            _ = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values), existing: d, organizationID: d.organizationID, actor: req.actor)
+            _ = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values, today: req.today), existing: d, organizationID: d.organizationID, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)

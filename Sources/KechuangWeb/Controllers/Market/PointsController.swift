@@ -63,7 +63,7 @@ struct PointsController {
         if let file = try ListExport.response(req, name: "points", header: ["date", "event", "points", "reason"].map { req.t("export_\($0)") },
                                               rows: rows.map { [$0.date, $0.event, String($0.points), $0.reason] }) { return file }
         let base = try req.services.rules.require()
-        let today = Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         return try await req.page("market/points", titleKey: "points_title", content: Content(
             organization: org.name, organizationID: org.id!.uuidString, balance: try await store.balance(org.id!), rows: rows,
             pager: Pager(history, path: "/market/points", query: ["org": wanted?.uuidString]), staff: me.role.isStaff,

@@ -49,7 +49,7 @@ struct BannerIndexController {
     static func values(_ req: Request, config: BannerIndexConfig) async throws -> ([String: [Banner: Decimal]], Int) {
         let orgs = try await OrganizationRecord.query(on: req.db).filter(\.$bannerCode != nil).all()
         let facts = try await EntityFactRecord.query(on: req.db).all()
-        let year = facts.map(\.year).max() ?? (Int(ChinaTime.dateString(Date()).prefix(4))! - 1)
+        let year = facts.map(\.year).max() ?? (Int(ChinaTime.dateString(req.now).prefix(4))! - 1)
         let bannerOf = Dictionary(uniqueKeysWithValues: orgs.compactMap { o in o.banner.map { (o.id!, $0) } })
         let yearFacts = facts.filter { $0.year == year }
         var out: [String: [Banner: Decimal]] = [:]
@@ -86,7 +86,7 @@ struct BannerIndexController {
         let result = BannerIndexResult.compute(config: config, values: values)
         let en = req.lang == .en
         let base = try req.services.rules.require()
-        let today = Day(ChinaTime.dateString(Date()))!
+        let today = req.today
         let names = Dictionary(uniqueKeysWithValues: config.dimensions.map { ($0.key, en ? $0.nameEn : $0.name) })
         let rows = result.scores.map { s -> Row in
             // Art. 25: the city matches the autonomous region's award; the engine says what it needs to decide.

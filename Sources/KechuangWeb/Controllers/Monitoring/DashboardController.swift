@@ -62,7 +62,7 @@ struct DashboardController {
             }
         }
         return try await req.page("monitoring/dashboard", titleKey: "dashboard_title", content: PageContent(
-            today: ChinaTime.dateString(Date()), targets: targets,
+            today: ChinaTime.dateString(req.now), targets: targets,
             banners: banners.rows.map { BannerLine(rank: $0.rank, banner: $0.banner, total: $0.total) },
             tracking: counts, flagged: Array(flagged.prefix(15)), since: since.map(ChinaTime.display), changes: changes,
             canMark: req.currentUser?.role == .admin), forms: true)
@@ -70,7 +70,7 @@ struct DashboardController {
 
     /// Records that the report was issued now; the next dashboard lists changes after this moment.
     @Sendable func markIssued(req: Request) async throws -> Response {
-        let now = ChinaTime.iso(Date())
+        let now = ChinaTime.iso(req.now)
         try await req.db.transaction { tx in
             if let existing = try await PlatformSettingRecord.find(Self.markKey, on: tx) {
                 existing.value = now

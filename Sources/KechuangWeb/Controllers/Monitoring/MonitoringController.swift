@@ -54,7 +54,7 @@ struct MonitoringController {
                 Decimal(string: f.value, locale: Locale(identifier: "en_US_POSIX")).map { (f.year, $0) }
             }).filter { !covered.contains($0.year) }
         case "hte_count":
-            let this = Day(ChinaTime.dateString(Date()))!.year
+            let this = req.today.year
             let (counts, _) = try await LadderTrackingController.counts(req, from: this - 4, to: this)
             return PlatformComputations.hteCount(counts.map { ($0.year, $0.hnte) })
         case "new_region_platforms":

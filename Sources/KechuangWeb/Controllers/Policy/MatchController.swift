@@ -65,7 +65,7 @@ struct MatchController {
         let base = try req.services.rules.require()
         let query = (try? req.query.decode([String: String].self)) ?? [:]
         let kind = EntityKind(rawValue: query["kind"] ?? "") ?? .enterprise
-        let today = ChinaTime.dateString(Date())
+        let today = ChinaTime.dateString(req.now)
         let date = query["date"].flatMap { $0.isEmpty ? nil : $0 } ?? today
         let submitted = query["run"] == "1"
         let raw = ProfileForm.rawInputs(query, skipping: ["kind", "date", "run"])

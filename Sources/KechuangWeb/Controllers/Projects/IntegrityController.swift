@@ -78,7 +78,7 @@ struct IntegrityController {
     }
 
     @Sendable func list(req: Request) async throws -> View {
-        try await req.page("projects/integrity", titleKey: "integrity_title", content: try await listContent(req, form: FormState(values: ["decided_on": ChinaTime.dateString(Date())])),
+        try await req.page("projects/integrity", titleKey: "integrity_title", content: try await listContent(req, form: FormState(values: ["decided_on": ChinaTime.dateString(req.now)])),
                            forms: true)
     }
 

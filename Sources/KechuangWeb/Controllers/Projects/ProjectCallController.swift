@@ -228,7 +228,7 @@ struct ProjectCallController {
 
     @Sendable func newForm(req: Request) async throws -> View {
         var values = ["criteria": "创新性:30\n技术可行性:30\n团队能力:20\n预期效益:20", "experts_per_application": "5", "max_expert_load": "20",
-                      "objection_days": "7", "allowed_kinds": "enterprise,institution", "opens_on": ChinaTime.dateString(Date()),
+                      "objection_days": "7", "allowed_kinds": "enterprise,institution", "opens_on": ChinaTime.dateString(req.now),
                       "selection_mode": "competitive", "funding_mode": "budget"]
         if let d = try? req.query.get(UUID.self, at: "demand"), let demand = try await DemandRecord.find(d, on: req.db) {
             values["demand"] = d.uuidString

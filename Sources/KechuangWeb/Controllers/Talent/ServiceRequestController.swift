@@ -106,7 +106,8 @@ struct ServiceRequestController {
         r.on(.GET, "services", "requests", access: .staff, use: queue)
     }
 
-    static func row(_ r: ServiceRequestRecord, catalogue: TalentServiceCatalogue, req: Request, now: Date = Date()) -> Row {
+    static func row(_ r: ServiceRequestRecord, catalogue: TalentServiceCatalogue, req: Request, now: Date? = nil) -> Row {
+        let now = now ?? req.now
         let s = catalogue.service(r.service)
         return Row(id: r.id!.uuidString, service: s.map { req.lang == .en ? $0.nameEn : $0.name } ?? r.service, unit: r.unit.name,
                    talent: r.$talent.value?.name ?? "", state: r.state, stateLabel: req.t("service_state_" + r.state),

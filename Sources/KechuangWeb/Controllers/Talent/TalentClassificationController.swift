@@ -48,7 +48,7 @@ struct TalentClassificationController {
         r.on(.POST, "admin", "talent", ":id", "withdraw", access: .staff, use: withdraw)
     }
 
-    static func today() -> Day { Day(ChinaTime.dateString(Date()))! }
+    static func today(_ req: Request) -> Day { req.today }
 
     static func row(_ r: TalentClassificationRecord, req: Request) -> HistoryRow {
         HistoryRow(id: r.id!.uuidString, talentID: r.$talent.id.uuidString, talent: r.$talent.value?.name ?? "", submittedAt: r.createdAt.map(ChinaTime.display) ?? "",
@@ -59,7 +59,7 @@ struct TalentClassificationController {
 
     func ownContent(_ req: Request, _ t: TalentRecord, form: FormState = .empty) async throws -> OwnContent {
         let base = try req.services.rules.require()
-        let day = Self.today()
+        let day = Self.today(req)
         let result = TalentClassification.run(base: base, date: day, inputs: t.inputs(on: day))
         let history = try await TalentClassificationStore(db: req.db).of(talentID: t.id!)
         return OwnContent(assessment: TalentClassificationView(result, base: base, req: req), current: t.category,
@@ -74,14 +74,14 @@ struct TalentClassificationController {
     @Sendable func ownAPI(req: Request) async throws -> TalentClassificationView {
         let t = try await req.requireOwnTalent()
         let base = try req.services.rules.require()
-        return TalentClassificationView(TalentClassification.run(base: base, date: Self.today(), inputs: t.inputs(on: Self.today())), base: base, req: req)
+        return TalentClassificationView(TalentClassification.run(base: base, date: Self.today(req), inputs: t.inputs(on: Self.today(req))), base: base, req: req)
     }
 
     @Sendable func apply(req: Request) async throws -> Response {
         let t = try await req.requireOwnTalent()
         let input = try InputReader(req, allowed: ["note"])
         let base = try req.services.rules.require()
-        let day = Self.today()
+        let day = Self.today(req)
         do {
             let inputs = t.inputs(on: day)
             _ = try await TalentClassificationStore(db: req.db).apply(t, result: TalentClassification.run(base: base, date: day, inputs: inputs), inputs: inputs,
@@ -126,7 +126,7 @@ struct TalentClassificationController {
             }
             try v.throwIfAny()
             try await TalentClassificationStore(db: req.db).decide(id, decision!, category: category, reason: input["reason"] ?? "",
-                                                                    ruleBaseVersion: base.version, today: Self.today(), actor: req.actor)
+                                                                    ruleBaseVersion: base.version, today: Self.today(req), actor: req.actor)
             req.flash("flash_talent_classification_decided")
             return req.redirect(to: "/admin/talent/classifications", redirectType: .normal)
         } catch let e as ValidationErrors {

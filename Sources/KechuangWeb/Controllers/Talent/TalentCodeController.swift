@@ -75,7 +75,7 @@ struct TalentCodeController {
 
     @Sendable func own(req: Request) async throws -> View {
         let t = try await req.requireOwnTalent()
-        let now = Date()
+        let now = req.now
         let codes = try await req.talentCodes.codes(talentID: t.id!)
         let live = try await req.talentCodes.liveText(talentID: t.id!, now: now)
         return try await req.page("talent/code", titleKey: "talent_code_title", content: OwnContent(
@@ -149,7 +149,7 @@ struct TalentCodeController {
 
     /// The offline verdict, then the online status of an authentic code.
     static func verify(_ text: String, req: Request) async throws -> VerifyResult {
-        let now = Date()
+        let now = req.now
         let verdict = try await req.talentCodes.verifier(now: now).verify(text, now: now)
         var online = "not_checked"
         var name: String?

@@ -119,7 +119,7 @@ struct TalentDatabaseController {
             personal = Personal(idNumber: p.idNumber, phone: p.phone, family: p.family)
         }
         let p = t.profile
-        let now = Date()
+        let now = req.now
         let codes = try await req.talentCodes.codes(talentID: id)
         let fields: [Field] = [
             .init(label: req.t("talent_degree"), value: req.t("talent_degree_" + p.degree.rawValue)),

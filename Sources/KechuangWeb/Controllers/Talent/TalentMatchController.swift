@@ -36,8 +36,7 @@ struct TalentMatchController {
         r.on(.GET, "api", "v1", "talent", "me", "match", access: .roles([.talent]), use: api)
     }
 
-    static func run(_ t: TalentRecord, base: RuleBase) -> (MatchReport, [String: Value]) {
-        let day = Day(ChinaTime.dateString(Date()))!
+    static func run(_ t: TalentRecord, base: RuleBase, day: Day) -> (MatchReport, [String: Value]) {
         let inputs = t.inputs(on: day)
         return (MatchReport.run(base: base, entity: .talent, date: day, inputs: inputs), inputs)
     }
@@ -45,7 +44,7 @@ struct TalentMatchController {
     @Sendable func page(req: Request) async throws -> View {
         let t = try await req.requireOwnTalent()
         let base = try req.services.rules.require()
-        let (report, inputs) = Self.run(t, base: base)
+        let (report, inputs) = Self.run(t, base: base, day: req.today)
         let en = req.lang == .en
         let used = Set(base.variables(for: .talent, scheme: nil).map(\.name))
         let rows = base.variables(for: .talent, scheme: nil).filter { used.contains($0.name) }.map { v in
@@ -53,7 +52,7 @@ struct TalentMatchController {
         }
         var schedule: [YearRow] = []
         if let c = t.confirmedCategory, [.a, .b].contains(c), let start = t.categorySince.flatMap(Day.init) {
-            let today = Day(ChinaTime.dateString(Date()))!
+            let today = req.today
             schedule = SupportSchedule.run(base: base, start: start, today: today, inputs: inputs).years.map {
                 YearRow(number: $0.number, from: $0.from.description, until: $0.until.description, state: req.t("talent_year_" + $0.state.rawValue),
                         eligible: $0.eligible, ceiling: $0.grantCeiling.flatMap { try? $0.fen() }.map { Money(fen: $0).display }, provisional: $0.provisional)
@@ -66,6 +65,6 @@ struct TalentMatchController {
 
     @Sendable func api(req: Request) async throws -> MatchJSON {
         let t = try await req.requireOwnTalent()
-        return MatchJSON(Self.run(t, base: try req.services.rules.require()).0)
+        return MatchJSON(Self.run(t, base: try req.services.rules.require(), day: req.today).0)
     }
 }

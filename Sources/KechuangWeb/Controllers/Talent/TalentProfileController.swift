@@ -115,7 +115,7 @@ struct TalentProfileController {
         let values = input.values
         let existing = try await req.ownTalent()
         do {
-            let today = Day(ChinaTime.dateString(Date()))!
+            let today = req.today
             let draft = TalentProfileDraft(
                 name: values["name"], idNumber: values["id_number"], phone: values["phone"], family: values["family"], field: values["field"],
                 employment: values["employment"], arrivalDate: values["arrival_date"], degree: values["degree"], titleLevel: values["title_level"],

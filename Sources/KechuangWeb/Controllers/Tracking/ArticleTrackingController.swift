@@ -66,7 +66,7 @@ struct ArticleTrackingController {
         return Content(number: n, numeral: a.numeral, title: a.title, cells: row?.cells ?? [], reports: reports,
                        myUnits: try await myUnits(req, article: n).map { .init(value: $0.id!.uuidString, label: $0.name) },
                        statuses: TaskState.Status.allCases.map { .init(value: $0.rawValue, label: req.t("task_\($0.rawValue)")) },
-                       form: form, today: TrackingController.today().description)
+                       form: form, today: TrackingController.today(req).description)
     }
 
     @Sendable func show(req: Request) async throws -> View {
@@ -101,7 +101,7 @@ struct ArticleTrackingController {
                 throw ValidationErrors([.invalid("unit", "tracking.not_your_unit")])
             }
             let (status, percent, text, date) = try TaskState.validateReport(status: input.status, percent: input.percent, text: input.text,
-                                                                              date: input.date, today: TrackingController.today())
+                                                                              date: input.date, today: TrackingController.today(req))
             var attachments: [TrackingStore.Attachment] = []
             for f in input.evidence ?? [] where f.data.readableBytes > 0 {
                 guard f.data.readableBytes <= Self.maxAttachmentBytes else {

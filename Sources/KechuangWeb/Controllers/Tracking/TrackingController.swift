@@ -53,11 +53,11 @@ struct TrackingController {
         r.on(.GET, "tracking", "export.xlsx", access: .staff, use: export)
     }
 
-    static func today() -> Day { Day(ChinaTime.dateString(Date()))! }
+    static func today(_ req: Request) -> Day { req.today }
 
     static func rows(_ req: Request, onlyUnits: Set<UUID>? = nil, filter: String = "") async throws -> [Row] {
         let assignments = try await TrackingStore(db: req.db).assignments(documentID: req.services.policyDocumentID)
-        let today = Self.today()
+        let today = Self.today(req)
         let grouped = Dictionary(grouping: assignments, by: { $0.article.number })
         return grouped.keys.sorted().compactMap { n in
             let list = grouped[n]!
@@ -80,7 +80,7 @@ struct TrackingController {
         let cells = rows.flatMap(\.cells)
         let counts = TaskState.Status.allCases.map { s in Count(label: req.t("task_\(s.rawValue)"), value: cells.filter { $0.status == s.rawValue }.count) }
         return MatrixContent(rows: rows, counts: counts, flagged: cells.filter { $0.overdue || $0.stale }.count, filter: filter, mine: mine,
-                             today: Self.today().description)
+                             today: Self.today(req).description)
     }
 
     @Sendable func matrix(req: Request) async throws -> View {
@@ -122,6 +122,6 @@ struct TrackingController {
             }
         }
         let xlsx = try XLSXWriter.workbook(sheetName: req.t("tracking_title"), header: header, rows: data)
-        return .xlsx(xlsx, filename: "tracking-\(Self.today()).xlsx")
+        return .xlsx(xlsx, filename: "tracking-\(Self.today(req)).xlsx")
     }
 }
