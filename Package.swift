@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         // Pure domain logic: Foundation only, so it stays fast to build and to test.
@@ -75,6 +76,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "KechuangCoreTests", dependencies: ["KechuangCore"], swiftSettings: swiftSettings),
+        // The stores' use cases called directly on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+        .testTarget(
+            name: "KechuangStoreTests",
+            dependencies: [
+                "KechuangStore",
+                "KechuangCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KechuangWebTests",
             dependencies: [

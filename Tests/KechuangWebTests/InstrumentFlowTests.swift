@@ -348,7 +348,8 @@ struct InstrumentFlowTests {
             let actor = Actor(userID: nil, name: "test", address: "test")
             let start = Date().addingTimeInterval(5 * 86400)
             let slot = TimeSlot(start: start, end: start.addingTimeInterval(3600))
-            guard case .created(let held) = try await BookingStore(db: app.db).book(instrument: i, userID: byName["enterprise"]!, slot: slot, external: true, idempotencyKey: nil) else {
+            guard case .created(let held) = try await BookingStore(db: app.db).book(instrument: i, userID: byName["enterprise"]!, slot: slot, external: true, idempotencyKey: nil,
+                                                                                                    actor: .system) else {
                 Issue.record("not booked"); return
             }
             let store = WaitlistStore(db: app.db)

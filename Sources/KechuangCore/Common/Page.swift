@@ -28,6 +28,11 @@ public struct PagedList<Item: Sendable>: Sendable {
         self.total = total
     }
 
+    /// The same page with each item turned into a row for display.
+    public func map<T: Sendable>(_ transform: (Item) throws -> T) rethrows -> PagedList<T> {
+        PagedList<T>(items: try items.map(transform), request: PageQuery(page: page, per: per, defaultPer: per), total: total)
+    }
+
     public var pageCount: Int { max(1, (total + per - 1) / per) }
     public var hasPrevious: Bool { page > 1 }
     public var hasNext: Bool { page < pageCount }

@@ -20,33 +20,43 @@ extension BookingStore {
         return text.contains("23P01") || text.contains("bookings_no_overlap")
     }
 
-    /// Weekly repeats for members of the owning unit. Without `skipConflicts` one clash refuses the whole series.
-    public func bookSeries(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID?, slots: [TimeSlot], external: Bool, note: String,
+    /// `count` weekly occurrences of `first`, expanded by `BookingPolicy.weekly` against the active bookings read
+    /// inside the write. Without `skipConflicts` one clash refuses the whole series (nothing is written).
+    public func bookSeries(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID?, first: TimeSlot, count: Int, external: Bool, note: String,
                            skipConflicts: Bool, actor: Actor) async throws -> SeriesOutcome {
         let series = UUID()
+        let policy = instrument.policy
+        let span = policy.weekly(first, count: count, existing: [], skipConflicts: false).accepted
+        guard let last = span.last else { return .created([], skipped: []) }
         do {
             return try await serialised { tx in
-                var made: [BookingRecord] = [], skipped: [TimeSlot] = []
-                for slot in slots {
-                    if let clash = try await Self.clash(on: tx, instrument: instrument, slot: slot) {
-                        if skipConflicts { skipped.append(slot); continue }
-                        throw SlotTaken(slot: clash.slot) // rolls back the weeks already written
-
-                    }
+                let existing = try await Self.activeSlots(on: tx, instrumentID: instrument.id!,
+                                                          from: first.start.addingTimeInterval(-TimeInterval(policy.bufferMinutes * 60)),
+                                                          to: last.end.addingTimeInterval(TimeInterval(policy.bufferMinutes * 60)))
+                let plan = policy.weekly(first, count: count, existing: existing, skipConflicts: skipConflicts)
+                if plan.accepted.isEmpty && !skipConflicts, let refused = plan.skipped.first {
+                    return .conflict(policy.conflict(refused, with: existing) ?? refused)
+                }
+                var made: [BookingRecord] = []
+                for slot in plan.accepted {
                     let b = Self.make(instrument: instrument, userID: userID, userOrgID: userOrgID, slot: slot, external: external, note: note)
                     b.seriesID = series
                     try await b.create(on: tx)
                     made.append(b)
                 }
                 try await AuditTrail.event(on: tx, actor: actor, action: "booking.series", entityType: "instrument", entityID: instrument.id!.uuidString,
-                                           detail: ["series": series.uuidString, "created": String(made.count), "skipped": String(skipped.count)])
-                return .created(made, skipped: skipped)
+                                           detail: ["series": series.uuidString, "created": String(made.count), "skipped": String(plan.skipped.count)])
+                return .created(made, skipped: plan.skipped)
             }
-        } catch let clash as SlotTaken {
-            return .conflict(clash.slot)
         } catch where Self.isOverlapViolation(error) {
-            return .conflict(slots.first!)
+            return .conflict(first)
         }
+    }
+
+    /// Active bookings' booked times that meet [from, to), for planning a series inside its write.
+    static func activeSlots(on db: any Database, instrumentID: UUID, from: Date, to: Date) async throws -> [TimeSlot] {
+        try await BookingRecord.query(on: db).filter(\.$instrument.$id == instrumentID).filter(\.$status ~~ ["pending", "confirmed"])
+            .filter(\.$startAt < to).filter(\.$blockedUntil > from).all().map(\.slot)
     }
 
     /// The holder (before the deadline) or the owning unit cancels; the slot goes to the waiting list.

@@ -38,10 +38,9 @@ public struct BookingStore: Sendable {
         return booking
     }
 
-    /// `actor` is who asked (the signed-in user with their address); without one the audit names the user id (batch tools).
+    /// `actor` is who asked: the signed-in user with their address, page or API alike (the audit log names them).
     public func book(instrument: InstrumentRecord, userID: UUID, userOrgID: UUID? = nil, slot: TimeSlot, external: Bool, note: String = "",
-                     idempotencyKey: String?, actor: Actor? = nil) async throws -> Outcome {
-        let actor = actor ?? Actor(userID: userID, name: userID.uuidString, address: "api")
+                     idempotencyKey: String?, actor: Actor) async throws -> Outcome {
         let booking = Self.make(instrument: instrument, userID: userID, userOrgID: userOrgID, slot: slot, external: external, note: note)
         booking.idempotencyKey = idempotencyKey
         // A slot already taken is answered without taking the write lock or opening a transaction; the check inside

@@ -177,7 +177,8 @@ extension InstrumentBenchmarkData {
                         let start = days[next(days.count)].addingTimeInterval(TimeInterval(9 * 3600 + next(14) * 1800))
                         let slot = TimeSlot(start: start, end: start.addingTimeInterval(TimeInterval((2 + next(3)) * 1800)))
                         let t0 = clock.now
-                        let outcome = try await store.book(instrument: hot[next(hot.count)], userID: user, slot: slot, external: true, idempotencyKey: nil)
+                        let outcome = try await store.book(instrument: hot[next(hot.count)], userID: user, slot: slot, external: true, idempotencyKey: nil,
+                                                       actor: Actor(userID: user, name: "bench", address: "cli"))
                         let ms = Double((clock.now - t0).components.attoseconds) / 1e15 + Double((clock.now - t0).components.seconds) * 1000
                         if case .created = outcome { out.append((ms, 201)) } else { out.append((ms, 409)) }
                     }

@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -6,10 +5,11 @@ import Vapor
 
 extension Request {
     var instrumentCatalog: InstrumentCatalog { services.instruments }
+    var instrumentStore: InstrumentStore { InstrumentStore(db: db) }
 
     /// The instrument named by `:id` (404 when unknown).
     func instrument() async throws -> InstrumentRecord {
-        guard let id = parameters.get("id", as: UUID.self), let i = try await InstrumentRecord.find(id, on: db) else { throw DomainError.notFound("instrument") }
+        guard let id = parameters.get("id", as: UUID.self), let i = try await instrumentStore.instrument(id) else { throw DomainError.notFound("instrument") }
         return i
     }
 
@@ -38,8 +38,7 @@ extension Request {
     /// Organisations whose instruments the user may register: their memberships, or every institution for admins.
     func registeringOrganizations() async throws -> [OrganizationRecord] {
         let me = try requireUser()
-        if me.role == .admin { return try await OrganizationRecord.query(on: db).filter(\.$kindRaw != OrganizationKind.department.rawValue).sort(\.$name).all() }
-        return try await accounts.organizations(of: me.id).filter { $0.kind != .department }
+        return try await instrumentStore.registeringOrganizations(userID: me.id, everyOne: me.role == .admin)
     }
 
     /// Reads a Beijing date ("2026-12-01") and clock time ("09:30") as an instant.

@@ -38,7 +38,10 @@ struct Translator: Sendable {
     }
 
     func message(_ e: DomainError, _ lang: Lang) -> String {
-        text(Self.key(for: e), lang, e.arguments)
+        var args = e.arguments
+        // A rule reported inside another (one week of a series) carries its own code; its text fills {reason}.
+        if let inner = args["reason_code"] { args["reason"] = text("err_" + inner.replacingOccurrences(of: ".", with: "_"), lang, args) }
+        return text(Self.key(for: e), lang, args)
     }
 
     /// Error codes use dots (`field.required`); table keys use underscores so Leaf can address them.

@@ -7,6 +7,15 @@ public struct InstrumentStore: Sendable {
     public let db: any Database
     public init(db: any Database) { self.db = db }
 
+    public func instrument(_ id: UUID) async throws -> InstrumentRecord? { try await InstrumentRecord.find(id, on: db) }
+
+    /// Organisations whose instruments someone may register: theirs, or (`everyOne`, for admins) every one but departments.
+    public func registeringOrganizations(userID: UUID, everyOne: Bool) async throws -> [OrganizationRecord] {
+        if everyOne { return try await OrganizationRecord.query(on: db).filter(\.$kindRaw != OrganizationKind.department.rawValue).sort(\.$name).all() }
+        return try await MembershipRecord.query(on: db).filter(\.$user.$id == userID).with(\.$organization).all().map(\.organization)
+            .filter { $0.kind != .department }
+    }
+
     /// What the audit log keeps of an instrument.
     struct Snapshot: Encodable {
         let fields: [String: String]

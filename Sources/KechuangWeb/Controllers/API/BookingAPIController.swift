@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -70,13 +69,12 @@ struct BookingAPIController {
     /// Free and busy intervals (ISO 8601) per Beijing day for up to 31 days from `from` (default today).
     @Sendable func availability(req: Request) async throws -> AvailabilityJSON {
         let i = try await req.instrumentToRead()
-        let fromRaw = (try? req.query.get(String.self, at: "from")) ?? ChinaTime.dateString(Date())
+        let fromRaw = (try? req.query.get(String.self, at: "from")) ?? ChinaTime.dateString(req.now)
         let days = (try? req.query.get(Int.self, at: "days")) ?? 7
         guard (1...31).contains(days) else { throw DomainError.invalid("days", "field.range", ["min": "1", "max": "31"]) }
         let start = try Result { () throws(ValidationErrors) in try Request.beijing(date: fromRaw, time: "00:00", dateField: "from", timeField: "from") }.get()
         let end = start.addingTimeInterval(TimeInterval(days * 86400))
-        let busy = try await BookingRecord.query(on: req.db).filter(\.$instrument.$id == i.id!).filter(\.$status ~~ ["pending", "confirmed"])
-            .filter(\.$startAt < end).filter(\.$blockedUntil > start).all().map { TimeSlot(start: $0.startAt, end: $0.blockedUntil) }
+        let busy = try await req.instrumentStore.busySlots(i.id!, from: start, to: end)
         let out = i.policy.availability(from: start, days: days, busy: busy).map { d in
             AvailabilityJSON.Day(date: d.date, free: d.segments.filter { !$0.busy }.map { [ChinaTime.iso($0.slot.start), ChinaTime.iso($0.slot.end)] },
                                  busy: d.segments.filter(\.busy).map { [ChinaTime.iso($0.slot.start), ChinaTime.iso($0.slot.end)] })
@@ -96,7 +94,7 @@ struct BookingAPIController {
     }
 
     @Sendable func book(req: Request) async throws -> Response {
-        _ = try req.requireUser()
+        let me = try req.requireUser()
         let instrument = try await req.instrumentToRead()
         let input = try InputReader(req, allowed: ["start", "end", "note"])
         let start = try Self.date(input["start"], field: "start")
@@ -105,7 +103,8 @@ struct BookingAPIController {
         let note = v.text("note", input["note"], max: 500, required: false) ?? ""
         try v.throwIfAny()
         let key = req.headers.first(name: "Idempotency-Key").map { String($0.prefix(100)) }
-        switch try await BookingRequest.book(req: req, instrument: instrument, slot: TimeSlot(start: start, end: end), note: note, idempotencyKey: key) {
+        switch try await req.instrumentStore.requestBooking(instrument, userID: me.id, slot: TimeSlot(start: start, end: end), note: note, idempotencyKey: key,
+                                                            now: req.now, actor: req.actor) {
         case .created(let b):
             let res = Response(status: .created)
             try res.content.encode(Self.json(b))
@@ -116,7 +115,7 @@ struct BookingAPIController {
             try res.content.encode(Self.json(b))
             return res
         case .conflict(let s, let e):
-            throw BookingRequest.conflict(s, e)
+            throw BookingController.conflict(s, e)
         }
     }
 }

@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -24,31 +23,24 @@ struct CalendarController {
 
     @Sendable func instrumentFeed(req: Request) async throws -> Response {
         let i = try await req.instrument()
-        let from = Date().addingTimeInterval(-30 * 86400)
-        let bookings = try await BookingRecord.query(on: req.db).filter(\.$instrument.$id == i.id!).filter(\.$status ~~ ["pending", "confirmed", "completed"])
-            .filter(\.$endAt > from).sort(\.$startAt).limit(5000).all()
-        let events = bookings.map { b in
+        let from = req.now.addingTimeInterval(-30 * 86400)
+        let events = try await req.instrumentStore.feedBookings(instrumentID: i.id!, from: from).map { b, _ in
             ICalendar.Event(uid: "booking-\(b.id!.uuidString)@kechuang", slot: b.slot, summary: "\(i.name) · \(req.t("ins_busy"))", location: i.location,
-                            description: req.t("booking_status_\(b.status)"), status: Self.status(b), updated: b.updatedAt ?? b.createdAt ?? Date())
+                            description: req.t("booking_status_\(b.status)"), status: Self.status(b), updated: b.updatedAt ?? b.createdAt ?? b.startAt)
         }
         return Self.response(ICalendar(name: i.name, events: events), filename: "instrument-\(i.id!.uuidString.prefix(8)).ics")
     }
 
     @Sendable func userFeed(req: Request) async throws -> Response {
         guard let raw = req.parameters.get("key"), raw.hasSuffix(".ics"),
-              let feed = try await CalendarFeedRecord.query(on: req.db).filter(\.$token == String(raw.dropLast(4))).first() else {
+              let owner = try await req.instrumentStore.calendarFeedOwner(token: String(raw.dropLast(4))) else {
             throw DomainError.notFound("calendar")
         }
-        let from = Date().addingTimeInterval(-30 * 86400)
-        let bookings = try await BookingRecord.query(on: req.db).filter(\.$userID == feed.userID).filter(\.$status ~~ ["pending", "confirmed", "completed"])
-            .filter(\.$endAt > from).sort(\.$startAt).limit(5000).all()
-        let instruments = Dictionary(try await InstrumentRecord.query(on: req.db).filter(\.$id ~~ Set(bookings.map { $0.$instrument.id })).all().map { ($0.id!, $0) },
-                                     uniquingKeysWith: { a, _ in a })
-        let events = bookings.map { b in
-            let i = instruments[b.$instrument.id]
-            return ICalendar.Event(uid: "booking-\(b.id!.uuidString)@kechuang", slot: b.slot, summary: i?.name ?? "", location: i?.location ?? "",
-                                   description: "\(req.t("booking_status_\(b.status)")) · \(Money(fen: b.feeFen).display)\(b.note.isEmpty ? "" : " · " + b.note)",
-                                   status: Self.status(b), updated: b.updatedAt ?? b.createdAt ?? Date())
+        let from = req.now.addingTimeInterval(-30 * 86400)
+        let events = try await req.instrumentStore.feedBookings(userID: owner, from: from).map { b, i in
+            ICalendar.Event(uid: "booking-\(b.id!.uuidString)@kechuang", slot: b.slot, summary: i?.name ?? "", location: i?.location ?? "",
+                            description: "\(req.t("booking_status_\(b.status)")) · \(Money(fen: b.feeFen).display)\(b.note.isEmpty ? "" : " · " + b.note)",
+                            status: Self.status(b), updated: b.updatedAt ?? b.createdAt ?? b.startAt)
         }
         return Self.response(ICalendar(name: req.t("bookings_title"), events: events), filename: "bookings.ics")
     }

@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -98,7 +97,7 @@ enum InstrumentPage {
     /// Asks the policy engine whether art. 22's must-share rule applies, with its reasons.
     static func obligation(_ i: InstrumentRecord, owner: OrganizationRecord?, req: Request) -> Obligation? {
         guard let base = req.services.rules.current else { return nil }
-        let report = MatchReport.run(base: base, entity: .instrument, date: KechuangCore.Day(ChinaTime.dateString(Date()))!,
+        let report = MatchReport.run(base: base, entity: .instrument, date: req.today,
                                      inputs: InstrumentCompliance.inputs(i, owner: owner)).only("instrument_must_share")
         guard let item = report.items.first else { return nil }
         return Obligation(applies: item.outcome.status == .eligible, status: req.t("status_\(item.outcome.status.rawValue)"),
@@ -107,26 +106,21 @@ enum InstrumentPage {
     }
 
     static func content(req: Request, instrument i: InstrumentRecord, form: FormState = .empty, waitlist: WaitSlot? = nil) async throws -> Content {
-        let owner = try await OrganizationRecord.find(i.$organization.id, on: req.db)
         let manages = try await req.managesInstrument(i)
         let me = req.currentUser
-        var internalUser = false
-        if let me { internalUser = try await req.accounts.isMember(userID: me.id, organizationID: i.$organization.id) }
-        var missing: String?
-        if let me, !i.qualification.isEmpty,
-           try await TrainingRecord.query(on: req.db).filter(\.$instrumentID == i.id!).filter(\.$userID == me.id).count() == 0 { missing = i.qualification }
         let weekParam = (try? req.query.get(String.self, at: "week")).flatMap { KechuangCore.Day($0) }
-        let start = (try? Request.beijing(date: weekParam?.description ?? ChinaTime.dateString(Date()), time: "00:00", dateField: "week", timeField: "week")) ?? Date()
+        let start = (try? Request.beijing(date: weekParam?.description ?? ChinaTime.dateString(req.now), time: "00:00", dateField: "week", timeField: "week")) ?? req.now
         let end = start.addingTimeInterval(7 * 86400)
-        let busy = try await BookingRecord.query(on: req.db).filter(\.$instrument.$id == i.id!).filter(\.$status ~~ ["pending", "confirmed"])
-            .filter(\.$startAt < end).filter(\.$blockedUntil > start).all().map { TimeSlot(start: $0.startAt, end: $0.blockedUntil) }
+        let known = try await req.instrumentStore.pageFacts(i, visitorID: me?.id, from: start, to: end)
+        let owner = known.owner, busy = known.busy, missing = known.qualificationMissing
+        let internalUser = known.visitor?.internalUser ?? false
         let days = i.policy.availability(from: start, days: 7, busy: busy).map { d in
             Day(date: d.date, weekday: req.t("weekday_\(d.weekday)"), closed: d.segments.isEmpty, segments: d.segments.map {
                 Segment(from: String(ChinaTime.display($0.slot.start).suffix(5)), to: String(ChinaTime.display($0.slot.end).suffix(5)), busy: $0.busy)
             })
         }
         var defaults = form
-        if defaults.values.isEmpty { defaults.values = ["date": ChinaTime.dateString(Date().addingTimeInterval(86400)), "start": "09:00", "end": "11:00", "repeat": "1"] }
+        if defaults.values.isEmpty { defaults.values = ["date": ChinaTime.dateString(req.now.addingTimeInterval(86400)), "start": "09:00", "end": "11:00", "repeat": "1"] }
         return Content(id: i.id!.uuidString, name: i.name, owner: owner?.name ?? "", ownerID: i.$organization.id.uuidString,
                        facts: facts(i, owner: owner?.name ?? "", req: req), rules: rules(i, req: req), obligation: obligation(i, owner: owner, req: req),
                        days: days, weekStart: ChinaTime.dateString(start), previousWeek: ChinaTime.dateString(start.addingTimeInterval(-7 * 86400)),
