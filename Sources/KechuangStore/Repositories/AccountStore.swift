@@ -124,7 +124,9 @@ let org = try await n.organizationName.asyncMap { name in
 
     /// The ids of the organisations a user acts for, oldest membership first (one query, for hot paths).
     /// Plain SQL for one column: booking, ownership and listing checks ask this on most requests.
-    public func organizationIDs(of userID: UUID) async throws -> [UUID] {
+    public func organizationIDs(of userID: UUID) async throws -> [UUID] { try await Self.organizationIDs(of: userID, on: db) }
+
+    static func organizationIDs(of userID: UUID, on db: any Database) async throws -> [UUID] {
         struct Row: Decodable { let organization_id: UUID }
         return try await StoreSQL.sql(db).raw("SELECT organization_id FROM memberships WHERE user_id = \(bind: userID) ORDER BY created_at, id")
             .all(decoding: Row.self).map(\.organization_id)

@@ -8,10 +8,8 @@ import KechuangCore
 extension InstrumentStore {
     /// The person asking, as the rules see them: inside the owning unit or not, the unit billed, the training held.
     public func booker(userID: UUID, instrument i: InstrumentRecord) async throws -> Booker {
-        struct Row: Decodable { let organization_id: UUID }
         // One query for both questions: is the user inside the owning unit, and which unit is billed.
-        let units = try await StoreSQL.sql(db).raw("SELECT organization_id FROM memberships WHERE user_id = \(bind: userID) ORDER BY created_at, id")
-            .all(decoding: Row.self).map(\.organization_id)
+        let units = try await AccountStore.organizationIDs(of: userID, on: db)
         var quals: Set<String> = []
         if !i.qualification.isEmpty, try await TrainingRecord.query(on: db).filter(\.$instrumentID == i.id!).filter(\.$userID == userID).count() > 0 {
             quals.insert(i.qualification)
