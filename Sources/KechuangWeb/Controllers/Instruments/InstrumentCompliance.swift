@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -68,15 +67,12 @@ struct InstrumentCompliance {
         let filters = try Filters(req)
         let base = try req.services.rules.require()
         let today = req.today
-        let instruments = try await InstrumentRecord.query(on: req.db).sort(\.$name).sort(\.$id).all()
-        let owners = Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ Set(instruments.map { $0.$organization.id })).all().map { ($0.id!, $0) },
-                                uniquingKeysWith: { a, _ in a })
+        let registry = try await req.instrumentStore.registryWithOwners()
         var failing: [Row] = []
         var must = 0
         // The engine decides per instrument (microseconds each), so the whole registry is checked on every visit and
         // the list is never stale against the rule base in force.
-        for i in instruments {
-            let owner = owners[i.$organization.id]
+        for (i, owner) in registry {
             let report = MatchReport.run(base: base, entity: .instrument, date: today, inputs: Self.inputs(i, owner: owner)).only("instrument_must_share")
             guard let item = report.items.first, item.outcome.status == .eligible else { continue }
             must += 1
@@ -100,7 +96,7 @@ struct InstrumentCompliance {
         return try await req.page("instruments/compliance", titleKey: "ins_compliance_title", content: Content(
             rows: shown, pager: Pager(PagedList(items: shown, request: page, total: failing.count), path: "/admin/instruments/compliance",
                                       query: filters.list.pagerQuery),
-            checked: instruments.count, mustShare: must, failing: failing.count, filters: filters.list.kept, exportQuery: filters.list.exportQuery,
+            checked: registry.count, mustShare: must, failing: failing.count, filters: filters.list.kept, exportQuery: filters.list.exportQuery,
             banners: req.bannerOptions())).encodeResponse(for: req)
     }
 }

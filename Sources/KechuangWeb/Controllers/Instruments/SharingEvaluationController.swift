@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -76,10 +75,10 @@ struct SharingEvaluationController {
         let year = (try? req.query.get(Int.self, at: "year")).flatMap { (2000...thisYear).contains($0) ? $0 : nil } ?? thisYear
         let from = try Result { () throws(ValidationErrors) in try Request.beijing(date: "\(year)-01-01", time: "00:00", dateField: "year", timeField: "year") }.get()
         let to = try Result { () throws(ValidationErrors) in try Request.beijing(date: "\(year + 1)-01-01", time: "00:00", dateField: "year", timeField: "year") }.get()
-        let instruments = try await InstrumentRecord.query(on: req.db).all()
-        let usage = try await UsageStore(db: req.db).usage(from: from, to: to)
-        let owners = Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ Set(instruments.map { $0.$organization.id })).all().map { ($0.id!, $0) },
-                                uniquingKeysWith: { a, _ in a })
+        let registry = try await req.instrumentStore.registryWithOwners()
+        let instruments = registry.map(\.instrument)
+        let owners = Dictionary(registry.compactMap { r in r.owner.map { ($0.id!, $0) } }, uniquingKeysWith: { a, _ in a })
+        let usage = try await req.instrumentStore.usage(from: from, to: to)
         let byInstrument = Dictionary(grouping: usage, by: \.instrumentID)
         func fact(_ u: UsageRecord) -> UsageFact {
             UsageFact(instrumentID: u.instrumentID.uuidString, userID: u.userID.uuidString, userOrganizationID: u.userOrgID?.uuidString, minutes: u.minutes,

@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -52,8 +51,7 @@ struct StatementController {
     /// The owner unit asked for, if the user is its member (or staff).
     static func owner(_ req: Request) async throws -> (OrganizationRecord, [OrganizationRecord]) {
         let me = try req.requireUser()
-        let mine = me.role.isStaff ? try await OrganizationRecord.query(on: req.db).join(InstrumentRecord.self, on: \OrganizationRecord.$id == \InstrumentRecord.$organization.$id)
-            .unique().sort(\.$name).all() : try await req.accounts.organizations(of: me.id)
+        let mine = try await req.instrumentStore.statementOwners(userID: me.id, staff: me.role.isStaff)
         let wanted = (try? req.query.get(String.self, at: "owner")).flatMap(UUID.init(uuidString:))
         guard let org = wanted.flatMap({ w in mine.first { $0.id == w } }) ?? (wanted == nil ? mine.first : nil) else { throw DomainError.notFound("organization") }
         return (org, mine)
@@ -75,18 +73,13 @@ struct StatementController {
     }
 
     static func usage(_ req: Request, owner: OrganizationRecord, from: Date, to: Date) async throws -> ([UsageRecord], [UUID: InstrumentRecord]) {
-        let instruments = try await InstrumentRecord.query(on: req.db).filter(\.$organization.$id == owner.id!).all()
-        let byID = Dictionary(instruments.map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-        guard !instruments.isEmpty else { return ([], [:]) }
-        return (try await UsageStore(db: req.db).usage(from: from, to: to, instrumentIDs: instruments.map { $0.id! }), byID)
+        try await req.instrumentStore.ownerUsage(ownerID: owner.id!, from: from, to: to)
     }
 
     static func clientKey(_ u: UsageRecord) -> UUID { u.userOrgID ?? u.userID }
 
     static func clientNames(_ req: Request, _ usage: [UsageRecord]) async throws -> [UUID: String] {
-        var names: [UUID: String] = [:]
-        let orgIDs = Set(usage.compactMap(\.userOrgID))
-        if !orgIDs.isEmpty { for o in try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ orgIDs).all() { names[o.id!] = o.name } }
+        var names = try await req.instrumentStore.organizationNames(Set(usage.compactMap(\.userOrgID)))
         let users = try await req.instrumentStore.userNames(Set(usage.filter { $0.userOrgID == nil }.map(\.userID)))
         for (k, v) in users { names[k] = req.t("statement_individual", ["name": v]) }
         return names
