@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -54,14 +53,8 @@ struct InstrumentUsageLog {
             list = f
         }
 
-        func apply(_ q0: QueryBuilder<UsageRecord>) -> QueryBuilder<UsageRecord> {
-            var q = q0
-            if let from { q = q.filter(\.$startAt >= from) }
-            if let to { q = q.filter(\.$startAt < to) }
-            if let purpose { q = q.filter(\.$purpose == purpose) }
-            if let side { q = q.filter(\.$external == (side == "external")) }
-            if flagged { q = q.filter(\.$gapFlag != nil) }
-            return q
+        var store: InstrumentStore.UsageFilter {
+            .init(from: from, to: to, purpose: purpose, external: side.map { $0 == "external" }, flaggedOnly: flagged)
         }
     }
 
@@ -72,18 +65,10 @@ struct InstrumentUsageLog {
     @Sendable func list(req: Request) async throws -> Response {
         let i = try await req.managedInstrument()
         let filters = try Filters(req)
-        let base = filters.apply(UsageRecord.query(on: req.db).filter(\.$instrumentID == i.id!))
-        // Totals over the whole filtered set, not the page: minutes and fen are summed as integers.
-        let all = try await base.copy().field(\.$id).field(\.$minutes).field(\.$external).field(\.$feeFen).field(\.$gapFlag).all()
         let exporting = (try? req.query.get(String.self, at: "format")) != nil
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 50)
-        var q = base.copy().sort(\.$startAt, .descending).sort(\.$id)
-        if !exporting { q = q.range(page.offset..<(page.offset + page.per)) }
-        let records = try await q.all()
-        let users = try await req.instrumentStore.userNames(Set(records.map(\.userID)))
-        let orgIDs = Set(records.compactMap(\.userOrgID))
-        let orgs = orgIDs.isEmpty ? [:] : Dictionary(try await OrganizationRecord.query(on: req.db).filter(\.$id ~~ orgIDs).all().map { ($0.id!, $0.name) },
-                                                     uniquingKeysWith: { a, _ in a })
+        let log = try await req.instrumentStore.usageLog(instrumentID: i.id!, filter: filters.store, page: exporting ? nil : page)
+        let records = log.records, users = log.userNames, orgs = log.organizationNames
         let rows = records.map { u in
             Row(date: ChinaTime.dateString(u.startAt), slot: String(ChinaTime.display(u.startAt).suffix(5)) + "–" + String(ChinaTime.display(u.endAt).suffix(5)),
                 minutes: u.minutes, booked: u.bookedMinutes.map(String.init) ?? "—", flag: u.gapFlag.map { req.t("gap_\($0)") }, user: users[u.userID] ?? "",
@@ -97,14 +82,13 @@ struct InstrumentUsageLog {
                                                   [r.date, r.slot, String(r.minutes), r.booked, r.flag ?? "", r.user, r.organization, r.external ? req.t("yes") : "",
                                                    r.operatorName, String(r.samples), r.purpose, Money(fen: u.feeFen).plainYuan, r.rating]
                                               }) { return file }
-        let minutes = all.reduce(0) { $0 + $1.minutes }, externalMinutes = all.filter(\.external).reduce(0) { $0 + $1.minutes }
         return try await req.page("instruments/usage", titleKey: "ins_usage_log_title", titleArgs: ["name": i.name], content: Content(
             id: i.id!.uuidString, name: i.name, rows: rows,
-            pager: Pager(PagedList(items: rows, request: page, total: all.count), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.list.pagerQuery),
+            pager: Pager(PagedList(items: rows, request: page, total: log.totals.sessions), path: "/instruments/\(i.id!.uuidString)/usage", query: filters.list.pagerQuery),
             filters: filters.list.kept, exportQuery: filters.list.exportQuery,
             purposes: InstrumentStore.usagePurposes.map { .init(value: $0, label: req.t("purpose_\($0)")) },
-            count: all.count, hours: Self.hours(minutes), externalHours: Self.hours(externalMinutes),
-            fee: Money(fen: all.reduce(Int64(0)) { $0 + $1.feeFen }).display, flagged: all.filter { $0.gapFlag != nil }.count)).encodeResponse(for: req)
+            count: log.totals.sessions, hours: Self.hours(log.totals.minutes), externalHours: Self.hours(log.totals.externalMinutes),
+            fee: Money(fen: log.totals.fen).display, flagged: log.totals.flagged)).encodeResponse(for: req)
     }
 
     /// Minutes as hours with one decimal, by integer arithmetic (no binary floating point in what is shown).
