@@ -57,17 +57,8 @@ struct SharingEvaluationController {
         r.on(.GET, "instruments", "evaluation.xlsx", access: .staff, use: export)
     }
 
-    static func fmt(_ d: Decimal, _ scale: Int = 1) -> String {
-        let r = SharingEvaluation.round(d, scale)
-        let f = NumberFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.minimumFractionDigits = scale
-        f.maximumFractionDigits = scale
-        f.minimumIntegerDigits = 1
-        return f.string(from: r as NSDecimalNumber) ?? "\(r)"
-    }
-
-    static func percent(_ d: Decimal) -> String { fmt(d * 100, 1) + "%" }
+    static func fmt(_ d: Decimal, _ scale: Int = 1) -> String { SharingEvaluation.display(d, scale) }
+    static func percent(_ d: Decimal) -> String { SharingEvaluation.percentDisplay(d) }
 
     func content(req: Request) async throws -> Content {
         let config = try InstrumentData.sharingConfig(req)
