@@ -144,4 +144,15 @@ extension InstrumentStore {
         guard !ids.isEmpty else { return [:] }
         return Dictionary(try await InstrumentRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
+
+    /// Booked minutes per instrument inside [from, to) (buffers included), for the search's availability filter.
+    /// Plain SQL on three columns: it reads every booking of the range across the registry.
+    public func busyMinutes(from: Date, to: Date) async throws -> [UUID: Int] {
+        struct Row: Decodable { let instrument_id: UUID; let start_at: Date; let blocked_until: Date }
+        let rows = try await StoreSQL.sql(db).select().columns("instrument_id", "start_at", "blocked_until").from("bookings")
+            .where("status", .in, ["pending", "confirmed"]).where("start_at", .lessThan, to).where("blocked_until", .greaterThan, from).all(decoding: Row.self)
+        var out: [UUID: Int] = [:]
+        for r in rows { out[r.instrument_id, default: 0] += Int(min(r.blocked_until, to).timeIntervalSince(max(r.start_at, from)) / 60) }
+        return out
+    }
 }

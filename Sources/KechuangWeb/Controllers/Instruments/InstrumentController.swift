@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -67,16 +66,6 @@ struct InstrumentController {
         return f
     }
 
-    /// Booked minutes per instrument inside the range (buffers included), for the availability filter.
-    static func busyMinutes(db: any Database, from: Date, to: Date) async throws -> [UUID: Int] {
-        struct Row: Decodable { let instrument_id: UUID; let start_at: Date; let blocked_until: Date }
-        let rows = try await StoreSQL.sql(db).select().columns("instrument_id", "start_at", "blocked_until").from("bookings")
-            .where("status", .in, ["pending", "confirmed"]).where("start_at", .lessThan, to).where("blocked_until", .greaterThan, from).all(decoding: Row.self)
-        var out: [UUID: Int] = [:]
-        for r in rows { out[r.instrument_id, default: 0] += Int(min(r.blocked_until, to).timeIntervalSince(max(r.start_at, from)) / 60) }
-        return out
-    }
-
     /// One search as both the page and the API use it.
     static func search(req: Request, limit: Int) async throws -> (total: Int, hits: [InstrumentCatalog.Hit], filters: [String: String]) {
         let query = (try? req.query.decode([String: String].self)) ?? [:]
@@ -87,7 +76,7 @@ struct InstrumentController {
         }
         try await req.instrumentCatalog.refresh(on: req.db)
         var busy: [UUID: Int] = [:]
-        if let range = f.available { busy = try await busyMinutes(db: req.db, from: range.from, to: range.to) }
+        if let range = f.available { busy = try await req.instrumentStore.busyMinutes(from: range.from, to: range.to) }
         let (total, hits) = req.instrumentCatalog.search(f, busyMinutes: busy, limit: limit)
         return (total, hits, query.filter { filterNames.contains($0.key) })
     }
