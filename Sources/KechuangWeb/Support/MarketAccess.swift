@@ -6,6 +6,7 @@ import Vapor
 
 extension Request {
     var marketCatalog: MarketCatalog { services.market }
+    var contracts: ContractStore { ContractStore(db: db) }
 
     /// The organisation the user lists for (its first non-department membership); a 403 names why when none.
     func listingOrganization() async throws -> OrganizationRecord {

@@ -78,7 +78,7 @@ struct MarketListController {
         return try await req.page("market/index", titleKey: "market_title", content: Showcase(
             fields: fields, banners: banners, achievements: latestA, demands: latestD,
             openChallenges: try await ChallengeRecord.query(on: req.db).filter(\.$state == ChallengeState.open.rawValue).count(),
-            contractsThisYear: try await TechContractRecord.registered(in: ChinaTime.civil(req.now).year, on: req.db).count(), signedIn: req.currentUser != nil))
+            contractsThisYear: try await req.contracts.registeredCount(year: ChinaTime.civil(req.now).year), signedIn: req.currentUser != nil))
     }
 
     func list(_ req: Request, kind: MarketCatalog.Kind) async throws -> Response {
