@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -38,7 +37,7 @@ struct MarketAPIController {
 
     func search(_ req: Request, _ kind: MarketCatalog.Kind) async throws -> SearchJSON {
         let (f, _) = try MarketListController.filters(req)
-        try await req.marketCatalog.refresh(on: req.db)
+        try await req.refreshMarketCatalog()
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: try? req.query.get(Int.self, at: "per"))
         let (total, hits) = req.marketCatalog.search(kind, f, limit: page.offset + page.per)
         return SearchJSON(total: total, page: page.page, per: page.per, items: hits.dropFirst(page.offset).map { l, m in
@@ -57,8 +56,8 @@ struct MarketAPIController {
         var insider = me.role.isStaff || me.role == .broker
         if !insider { insider = try await req.ownsOrganization(d.organizationID) }
         guard insider else { throw DomainError.notFound("demand") }
-        let org = try await OrganizationRecord.find(d.organizationID, on: req.db)
-        try await req.marketCatalog.refresh(on: req.db)
+        let org = try await req.organizations.find(d.organizationID)
+        try await req.refreshMarketCatalog()
         let l = DemandController.listing(d, ownerName: org?.name ?? "", banner: org?.bannerCode)
         return MatchesJSON(id: d.id!.uuidString, matches: req.marketCatalog.achievements(for: l, limit: Self.limit(req)).map { MatchView($0, req: req) },
                            holders: req.marketCatalog.holders(for: l).map(HolderView.init))
@@ -67,8 +66,8 @@ struct MarketAPIController {
     @Sendable func achievementMatches(req: Request) async throws -> MatchesJSON {
         let a = try await req.achievement()
         guard try await req.mayView(status: a.status, organizationID: a.organizationID) else { throw DomainError.notFound("achievement") }
-        let org = try await OrganizationRecord.find(a.organizationID, on: req.db)
-        try await req.marketCatalog.refresh(on: req.db)
+        let org = try await req.organizations.find(a.organizationID)
+        try await req.refreshMarketCatalog()
         let l = AchievementController.listing(a, ownerName: org?.name ?? "", banner: org?.bannerCode)
         return MatchesJSON(id: a.id!.uuidString, matches: req.marketCatalog.demands(for: l, limit: Self.limit(req)).map { MatchView($0, req: req) }, holders: nil)
     }
