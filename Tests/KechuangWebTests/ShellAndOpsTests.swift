@@ -1,6 +1,5 @@
 import Foundation
 import KechuangCore
-import KechuangStore
 @testable import KechuangWeb
 import Testing
 import VaporTesting
@@ -10,7 +9,7 @@ struct ShellAndOpsTests {
     @Test("The home page shows live counts from the database")
     func homeCounts() async throws {
         try await withPlatform { app in
-            let counts = try await PlatformOverview(db: app.db).counts(documentID: PolicyData.documentID)
+            let counts = try await HomeController.counts(db: app.db, documentID: PolicyData.documentID)
             #expect(counts.enterprises == 36)
             #expect(counts.institutions == 8)
             #expect(counts.articles == 30)

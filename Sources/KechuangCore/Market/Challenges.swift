@@ -137,32 +137,6 @@ public enum ChallengeRules {
         public let sheets: Int
     }
 
-    /// Who is offered the bid form: while the challenge is open, a member of an organisation, none of whose organisations
-    /// has bid yet. Reviewers and administrators set and judge challenges; they do not answer them.
-    public static func mayBid(state: ChallengeState, role: Role?, memberOf: [UUID], bidders: [UUID]) -> Bool {
-        guard state == .open, let role, !role.isStaff, !memberOf.isEmpty else { return false }
-        return !bidders.contains { memberOf.contains($0) }
-    }
-
-    /// Staff and the panel see every bid with its score; a bidder sees its own bid only, and no score.
-    public static func seesBid(insider: Bool, memberOf: [UUID], bidder: UUID) -> Bool { insider || memberOf.contains(bidder) }
-
-    /// The panel scores only while the challenge is in review (after the deadline, before the award).
-    public static func mayScore(onPanel: Bool, state: ChallengeState) -> Bool { onPanel && state == .review }
-
-    /// The panel as typed on the form: user names separated by commas (ASCII or full-width), 、, spaces or line breaks.
-    public static func panelNames(_ raw: String) -> [String] {
-        raw.split(whereSeparator: { ",，、 \n\r\t".contains($0) }).map(String.init)
-    }
-
-    /// Only bureau staff (reviewers, administrators) sit on a panel, and a challenge needs at least one.
-    public static func checkPanel(_ members: [(name: String, role: Role?)]) throws(DomainError) {
-        for m in members where !(m.role?.isStaff ?? false) {
-            throw DomainError.invalid("panel", "challenge.panel_not_staff", ["name": String(m.name.prefix(40))])
-        }
-        if members.isEmpty { throw DomainError.invalid("panel", "challenge.panel_required") }
-    }
-
     public static func checkBid(state: ChallengeState, deadline: Day, today: Day) throws(DomainError) {
         guard state == .open else { throw DomainError(.conflict, code: "challenge.not_open", field: "challenge") }
         guard today <= deadline else { throw DomainError(.conflict, code: "challenge.deadline_passed", arguments: ["deadline": deadline.description]) }

@@ -53,12 +53,6 @@ public struct ContractDraft: Sendable, Equatable {
     public static let ordosRegionPrefix = "1506"
     public static func isOrdos(_ region: String) -> Bool { region.hasPrefix(ordosRegionPrefix) }
 
-    /// What a broker brought to Ordos in `year` (art. 14): the technical income of the contracts it brokered that were
-    /// registered that year with a buyer in Ordos — results that "landed". Other years and outside buyers do not count.
-    public static func landedIncome(_ contracts: [(registrationYear: Int?, buyerRegion: String, technicalIncome: Money)], year: Int) -> Money {
-        Money(fen: contracts.filter { $0.registrationYear == year && isOrdos($0.buyerRegion) }.reduce(Int64(0)) { $0 + $1.technicalIncome.fen })
-    }
-
     /// The registration number: year, the seller's region code and a 6-digit serial (16 digits).
     public static func registrationNumber(year: Int, sellerRegion: String, serial: Int) -> String {
         String(year) + sellerRegion + String(format: "%06d", serial)

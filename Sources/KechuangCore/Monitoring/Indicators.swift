@@ -41,10 +41,10 @@ public struct IndicatorValueInput: Sendable, Equatable {
     public let unit: String
     public let source: String
     public let note: String
-    /// Caveat tags (DERIVED, PARTIAL YEAR, BUDGET, …); values with PARTIAL YEAR, TARGET or BUDGET never enter trends.
+    /// Caveat tags (DERIVED, PARTIAL YEAR, BUDGET, …); values with PARTIAL YEAR or TARGET never enter trends.
     public let flags: [String]
 
-    public var countsForTrend: Bool { TrendRules.countsForTrend(flags: flags) }
+    public var countsForTrend: Bool { !flags.contains("PARTIAL YEAR") && !flags.contains("TARGET") && !flags.contains("BUDGET") }
 
     public static let regions = ["鄂尔多斯市"] + Banner.allCases.map(\.nameZh) + ["内蒙古自治区", "全国"]
     public static let tags = ["DERIVED", "PARTIAL YEAR", "SECONDARY SOURCE", "DATA-YEAR TRAP", "DATA YEAR INFERRED", "BUDGET", "LOWER BOUND", "TARGET"]

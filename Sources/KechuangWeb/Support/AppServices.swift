@@ -47,8 +47,4 @@ extension Request {
     var organizations: OrganizationStore { OrganizationStore(db: db) }
     var policyText: PolicyTextStore { PolicyTextStore(db: db) }
     var tokens: TokenStore { TokenStore(db: db) }
-    var overview: PlatformOverview { PlatformOverview(db: db) }
-    var tracking: TrackingStore { TrackingStore(db: db) }
-    var monitoring: MonitoringStore { MonitoringStore(db: db) }
-    var serviceRequests: ServiceRequestStore { ServiceRequestStore(db: db) }
 }

@@ -7,14 +7,6 @@ import Vapor
 extension Request {
     var marketCatalog: MarketCatalog { services.market }
     var contracts: ContractStore { ContractStore(db: db) }
-    var challenges: ChallengeStore { ChallengeStore(db: db) }
-    var listings: ListingStore { ListingStore(db: db) }
-    var matches: MatchStore { MatchStore(db: db) }
-    var points: PointsStore { PointsStore(db: db) }
-    var brokers: BrokerStore { BrokerStore(db: db) }
-
-    /// Brings the in-memory market index up to date with the database (cheap when nothing changed).
-    func refreshMarketCatalog() async throws { try await marketCatalog.refresh(on: db) }
 
     /// The organisation the user lists for (its first non-department membership); a 403 names why when none.
     func listingOrganization() async throws -> OrganizationRecord {
@@ -31,12 +23,12 @@ extension Request {
     }
 
     func achievement() async throws -> AchievementRecord {
-        guard let id = parameters.get("id", as: UUID.self), let a = try await listings.achievement(id) else { throw DomainError.notFound("achievement") }
+        guard let id = parameters.get("id", as: UUID.self), let a = try await AchievementRecord.find(id, on: db) else { throw DomainError.notFound("achievement") }
         return a
     }
 
     func demand() async throws -> DemandRecord {
-        guard let id = parameters.get("id", as: UUID.self), let d = try await listings.demand(id) else { throw DomainError.notFound("demand") }
+        guard let id = parameters.get("id", as: UUID.self), let d = try await DemandRecord.find(id, on: db) else { throw DomainError.notFound("demand") }
         return d
     }
 

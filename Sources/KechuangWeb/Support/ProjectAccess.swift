@@ -8,12 +8,6 @@ import Vapor
 extension Request {
     var projectToday: Day { today }
 
-    var projects: ProjectStore { ProjectStore(db: db) }
-    var projectCalls: ProjectCallStore { ProjectCallStore(db: db) }
-    var projectApplications: ProjectApplicationStore { ProjectApplicationStore(db: db) }
-    var reviews: ReviewStore { ReviewStore(db: db) }
-    var integrity: IntegrityStore { IntegrityStore(db: db) }
-
     func myOrganizationIDs() async throws -> [UUID] {
         guard let me = currentUser else { return [] }
         return try await accounts.organizationIDs(of: me.id)

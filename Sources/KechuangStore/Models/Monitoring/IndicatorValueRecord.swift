@@ -1,6 +1,5 @@
 import FluentKit
 import Foundation
-import KechuangCore
 
 /// One value of an indicator for a region and year, with its source and caveats. Several values for the same
 /// indicator, region and year may coexist (different sources): they are shown side by side, never replaced.
@@ -26,5 +25,3 @@ public final class IndicatorValueRecord: Model, @unchecked Sendable {
 
     public var flagList: [String] { flags.split(separator: ",").map(String.init) }
 }
-
-extension IndicatorValueRecord: RecordedIndicatorValue {}

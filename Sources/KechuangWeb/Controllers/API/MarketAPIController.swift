@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -37,7 +38,7 @@ struct MarketAPIController {
 
     func search(_ req: Request, _ kind: MarketCatalog.Kind) async throws -> SearchJSON {
         let (f, _) = try MarketListController.filters(req)
-        try await req.refreshMarketCatalog()
+        try await req.marketCatalog.refresh(on: req.db)
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: try? req.query.get(Int.self, at: "per"))
         let (total, hits) = req.marketCatalog.search(kind, f, limit: page.offset + page.per)
         return SearchJSON(total: total, page: page.page, per: page.per, items: hits.dropFirst(page.offset).map { l, m in
@@ -56,8 +57,8 @@ struct MarketAPIController {
         var insider = me.role.isStaff || me.role == .broker
         if !insider { insider = try await req.ownsOrganization(d.organizationID) }
         guard insider else { throw DomainError.notFound("demand") }
-        let org = try await req.organizations.find(d.organizationID)
-        try await req.refreshMarketCatalog()
+        let org = try await OrganizationRecord.find(d.organizationID, on: req.db)
+        try await req.marketCatalog.refresh(on: req.db)
         let l = DemandController.listing(d, ownerName: org?.name ?? "", banner: org?.bannerCode)
         return MatchesJSON(id: d.id!.uuidString, matches: req.marketCatalog.achievements(for: l, limit: Self.limit(req)).map { MatchView($0, req: req) },
                            holders: req.marketCatalog.holders(for: l).map(HolderView.init))
@@ -66,8 +67,8 @@ struct MarketAPIController {
     @Sendable func achievementMatches(req: Request) async throws -> MatchesJSON {
         let a = try await req.achievement()
         guard try await req.mayView(status: a.status, organizationID: a.organizationID) else { throw DomainError.notFound("achievement") }
-        let org = try await req.organizations.find(a.organizationID)
-        try await req.refreshMarketCatalog()
+        let org = try await OrganizationRecord.find(a.organizationID, on: req.db)
+        try await req.marketCatalog.refresh(on: req.db)
         let l = AchievementController.listing(a, ownerName: org?.name ?? "", banner: org?.bannerCode)
         return MatchesJSON(id: a.id!.uuidString, matches: req.marketCatalog.demands(for: l, limit: Self.limit(req)).map { MatchView($0, req: req) }, holders: nil)
     }

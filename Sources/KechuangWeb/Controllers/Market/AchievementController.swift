@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -78,7 +79,7 @@ struct AchievementController {
         let input = try InputReader(req, allowed: Set(AchievementDraft.fieldNames))
         do {
             let me = try req.requireUser()
-            let a = try await req.listings.saveAchievement(try Self.parse(input.values), existing: nil, organizationID: org.id!,
+            let a = try await ListingStore(db: req.db).saveAchievement(try Self.parse(input.values), existing: nil, organizationID: org.id!,
                                                                        brokerID: me.role == .broker ? me.id : nil, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
@@ -107,7 +108,7 @@ struct AchievementController {
         let a = try await owned(req)
         let input = try InputReader(req, allowed: Set(AchievementDraft.fieldNames))
         do {
-            _ = try await req.listings.saveAchievement(try Self.parse(input.values), existing: a, organizationID: a.organizationID, brokerID: nil, actor: req.actor)
+            _ = try await ListingStore(db: req.db).saveAchievement(try Self.parse(input.values), existing: a, organizationID: a.organizationID, brokerID: nil, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/achievements/\(a.id!.uuidString)", redirectType: .normal)
@@ -126,17 +127,18 @@ struct AchievementController {
     @Sendable func show(req: Request) async throws -> View {
         let a = try await req.achievement()
         guard try await req.mayView(status: a.status, organizationID: a.organizationID) else { throw DomainError.notFound("achievement") }
-        let owner = try await req.organizations.find(a.organizationID)
+        let owner = try await OrganizationRecord.find(a.organizationID, on: req.db)
         let isOwner = try await req.ownsOrganization(a.organizationID)
         let staff = req.currentUser?.role.isStaff ?? false
         var matches: [MatchView] = []
-        try await req.refreshMarketCatalog()
+        try await req.marketCatalog.refresh(on: req.db)
         if req.currentUser != nil {
             matches = req.marketCatalog.demands(for: Self.listing(a, ownerName: owner?.name ?? "", banner: owner?.bannerCode), limit: 10).map { MatchView($0, req: req) }
         }
         var requests: [Request_] = []
         if isOwner || staff {
-            let (rs, demands) = try await req.matches.requests(achievementID: a.id!)
+            let rs = try await MarketMatchRecord.query(on: req.db).filter(\.$achievementID == a.id!).sort(\.$createdAt, .descending).all()
+            let demands = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ rs.map(\.demandID)).all().map { ($0.id!, $0.title) }, uniquingKeysWith: { x, _ in x })
             let brokers = try await req.instrumentStore.userNames(Set(rs.compactMap(\.brokerID)))
             requests = rs.map { Request_(id: $0.id!.uuidString, demandID: $0.demandID.uuidString, demand: demands[$0.demandID] ?? "", broker: $0.brokerID.flatMap { brokers[$0] },
                                          status: req.t("match_status_\($0.status)"), note: $0.note, pending: $0.status == "requested") }

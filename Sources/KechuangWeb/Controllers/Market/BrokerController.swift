@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -50,31 +51,44 @@ struct BrokerController {
     }
 
     @Sendable func list(req: Request) async throws -> Response {
-        let rows = try await req.brokers.summaries().map { b in
-            Row(id: b.profile.id!.uuidString, name: b.user.displayName, organization: b.profile.organization, fields: fieldsText(b.profile.fields, req),
-                matches: b.matches, contracts: b.contracts)
-        }.sorted { $0.contracts != $1.contracts ? $0.contracts > $1.contracts : $0.name < $1.name }
+        let profiles = try await BrokerProfileRecord.query(on: req.db).all()
+        let users = Dictionary(try await UserRecord.query(on: req.db).filter(\.$id ~~ profiles.map(\.userID)).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+        let matches = Dictionary(grouping: try await MarketMatchRecord.query(on: req.db).filter(\.$brokerID != nil).all(), by: { $0.brokerID! }).mapValues(\.count)
+        let contracts = Dictionary(grouping: try await TechContractRecord.query(on: req.db).filter(\.$brokerID != nil).all(), by: { $0.brokerID! }).mapValues(\.count)
+        let rows = profiles.compactMap { p in users[p.userID].map { u in
+            Row(id: p.id!.uuidString, name: u.displayName, organization: p.organization, fields: fieldsText(p.fields, req),
+                matches: matches[p.userID] ?? 0, contracts: contracts[p.userID] ?? 0)
+        } }.sorted { $0.contracts != $1.contracts ? $0.contracts > $1.contracts : $0.name < $1.name }
         if let file = try ListExport.response(req, name: "brokers", header: ["name", "organization", "fields", "matches", "contracts"].map { req.t("export_\($0)") },
                                               rows: rows.map { [$0.name, $0.organization, $0.fields, String($0.matches), String($0.contracts)] }) { return file }
         return try await req.page("market/brokers", titleKey: "brokers_title", content: ListContent(rows: rows, isBroker: req.currentUser?.role == .broker)).encodeResponse(for: req)
     }
 
     @Sendable func show(req: Request) async throws -> View {
+        guard let id = req.parameters.get("id", as: UUID.self), let p = try await BrokerProfileRecord.find(id, on: req.db),
+              let u = try await UserRecord.find(p.userID, on: req.db) else { throw DomainError.notFound("broker") }
+        let matches = try await MarketMatchRecord.query(on: req.db).filter(\.$brokerID == p.userID).all()
+        let demandTitles = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ matches.map(\.demandID)).all().map { ($0.id!, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let contracts = try await TechContractRecord.query(on: req.db).filter(\.$brokerID == p.userID).sort(\.$signedOn, .descending).all()
         let year = ChinaTime.civil(req.now).year
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let b = try await req.brokers.profile(id, year: year, base: try req.services.rules.require(), today: req.today) else { throw DomainError.notFound("broker") }
-        let (p, u, matches, demandTitles, contracts) = (b.profile, b.user, b.matches, b.demandTitles, b.contracts)
-        let reward = b.reward.map { $0.amount.display + ($0.provisional ? " " + req.t("provisional_mark") : "") }
+        // Attribution counts contracts registered this year whose buyer is in Ordos: results that "landed" (art. 14).
+        let landed = contracts.filter { $0.registrationYear == year && ContractDraft.isOrdos($0.buyerRegion) }.reduce(Int64(0)) { $0 + $1.technicalIncomeFen }
+        let report = MatchReport.run(base: try req.services.rules.require(), entity: .broker, date: req.today,
+                                     inputs: ["facilitated_tech_income": .num(.fen(landed))]).only("broker_facilitation_reward")
+        var reward: String?
+        if let item = report.items.first, item.outcome.status == .eligible, let fen = try? item.outcome.amount?.fen() {
+            reward = Money(fen: fen).display + (item.trace.provisional ? " " + req.t("provisional_mark") : "")
+        }
         return try await req.page("market/broker", titleKey: "broker_title", titleArgs: ["name": u.displayName], content: ShowContent(
             name: u.displayName, organization: p.organization, certificate: p.certificate, fields: fieldsText(p.fields, req), bio: p.bio,
             matches: matches.map { "\(demandTitles[$0.demandID] ?? "") · \(req.t("match_status_\($0.status)"))" },
             contracts: contracts.map { "\($0.registrationNumber) · \($0.title) · \(Money(fen: $0.technicalIncomeFen).display)" },
-            facilitated: b.landed.display, reward: reward, rewardNote: req.t("broker_reward_note", ["year": String(year)])))
+            facilitated: Money(fen: landed).display, reward: reward, rewardNote: req.t("broker_reward_note", ["year": String(year)])))
     }
 
     @Sendable func editForm(req: Request) async throws -> View {
         let me = try req.requireUser()
-        let p = try await req.brokers.profile(userID: me.id)
+        let p = try await BrokerProfileRecord.query(on: req.db).filter(\.$userID == me.id).first()
         let values = p.map { ["organization": $0.organization, "certificate": $0.certificate, "fields": $0.fields, "bio": $0.bio] } ?? [:]
         return try await req.page("market/broker-form", titleKey: "broker_profile", content: FormContent(form: FormState(values: values), fields: req.fieldOptions()), forms: true)
     }
@@ -89,7 +103,13 @@ struct BrokerController {
             let fields = v.choices("fields", input["fields"], as: PriorityField.self)
             let bio = v.text("bio", input["bio"], min: 10, max: 2000) ?? ""
             try v.throwIfAny()
-            let p = try await req.brokers.saveProfile(userID: me.id, .init(organization: organization, certificate: certificate, fields: fields, bio: bio), actor: req.actor)
+            let p = try await BrokerProfileRecord.query(on: req.db).filter(\.$userID == me.id).first() ?? BrokerProfileRecord()
+            let created = p.id == nil
+            p.userID = me.id; p.organization = organization; p.certificate = certificate; p.fields = fields.map(\.rawValue).joined(separator: ","); p.bio = bio
+            try await req.db.transaction { tx in
+                try await p.save(on: tx)
+                try await AuditTrail.event(on: tx, actor: req.actor, action: created ? "broker.create" : "broker.update", entityType: "broker", entityID: p.id!.uuidString)
+            }
             req.flash("flash_broker_saved")
             return req.redirect(to: "/market/brokers/\(p.id!.uuidString)", redirectType: .normal)
         } catch let e as ValidationErrors {

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -7,6 +8,89 @@ import Vapor
 /// institutions bid (答题) until the deadline; the panel scores; staff award the top bid(s) once every score is
 /// in; milestone reviews release funds and, in 赛马, eliminate teams.
 struct ChallengeController {
+    struct ListItem: Encodable {
+        let id: String
+        let title: String
+        let mode: String
+        let reward: String
+        let deadline: String
+        let state: String
+        let bids: Int
+    }
+
+    struct ListContent: Encodable {
+        let rows: [ListItem]
+        let pager: Pager
+        let staff: Bool
+        let filters: [String: String]
+        let exportQuery: String
+        let modes: [RegistrationController.Option]
+        let states: [RegistrationController.Option]
+    }
+
+    struct FormContent: Encodable {
+        let form: FormState
+        let demandID: String
+        let modes: [RegistrationController.Option]
+    }
+
+    struct ShowContent: Encodable {
+        let id: String
+        let title: String
+        let description: String
+        let conditions: String
+        let mode: String
+        let modeLabel: String
+        let reward: String
+        let deadline: String
+        let state: String
+        let stateLabel: String
+        let teams: Int
+        let criteria: [CriterionView]
+        let milestones: [MilestoneView]
+        let bids: [BidView]
+        let bidCount: Int
+        let canBid: Bool
+        let onPanel: Bool
+        let staff: Bool
+        let scoresComplete: Bool
+        let canAward: Bool
+        let nextMilestone: MilestoneView?
+        let form: FormState
+        let demandID: String?
+    }
+
+    struct CriterionView: Encodable {
+        let index: Int
+        let name: String
+        let weight: Int
+    }
+
+    struct MilestoneView: Encodable {
+        let index: Int
+        let name: String
+        let trl: Int
+        let share: Int
+        let due: String
+        let amount: String
+        let reviews: [String]
+    }
+
+    struct BidView: Encodable {
+        let id: String
+        let organization: String
+        let consortium: String
+        let proposal: String
+        let claimedTRL: Int
+        let budget: String
+        let status: String
+        let score: String?
+        let sheets: Int
+        let scoredByMe: Bool
+        let mine: Bool
+        let active: Bool
+    }
+
     func register(_ r: any RoutesBuilder) {
         r.on(.GET, "market", "challenges", access: .everyone, use: list)
         r.on(.GET, "market", "challenges", "new", access: .staff, use: newForm)
@@ -18,36 +102,48 @@ struct ChallengeController {
         r.on(.POST, "market", "challenges", ":id", "milestones", access: .staff, use: review)
     }
 
+    static func today(_ req: Request) -> Day { req.today }
+
     @Sendable func list(req: Request) async throws -> Response {
         var filters = ListFilters(req)
-        let filter = ChallengeStore.Filter(text: filters.text("q"), mode: filters.choice("mode", as: ChallengeMode.self),
-                                           state: filters.choice("state", as: ChallengeState.self))
+        let text = filters.text("q"), mode = filters.choice("mode", as: ChallengeMode.self), state = filters.choice("state", as: ChallengeState.self)
         try filters.check()
+        var q = ChallengeRecord.query(on: req.db).sort(\.$createdAt, .descending).sort(\.$id)
+        if let mode { q = q.filter(\.$mode == mode.rawValue) }
+        if !text.isEmpty { q = q.filter(\.$title ~~ text) }
+        // The state shown depends on today (an open challenge past its deadline is in review), so it filters after the query;
+        // the city sets challenges by the dozen, not by the thousand.
+        let today = Self.today(req)
+        let rows = try await q.all().filter { state == nil || ChallengeStore.state($0, today: today) == state }
         let exporting = (try? req.query.get(String.self, at: "format")) != nil
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
-        let rows = try await req.challenges.list(filter, page: exporting ? nil : page, today: req.today)
-        let items = rows.items.map { Self.listItem($0, req: req) }
+        let shown = exporting ? rows : Array(rows.dropFirst(page.offset).prefix(page.per))
+        let ids = shown.compactMap(\.id)
+        let counts = Dictionary(grouping: try await BidRecord.query(on: req.db).filter(\.$challengeID ~~ ids).all(), by: \.challengeID).mapValues(\.count)
+        let items = shown.map { c in
+            ListItem(id: c.id!.uuidString, title: c.title, mode: req.t("challenge_mode_\(c.mode)"), reward: Money(fen: c.rewardFen).display, deadline: c.deadline,
+                     state: req.t("challenge_state_\(ChallengeStore.state(c, today: today).rawValue)"), bids: counts[c.id!] ?? 0)
+        }
         if let file = try ListExport.response(req, name: "challenges", header: ["title", "mode", "reward_yuan", "deadline", "state", "bids"].map { req.t("export_\($0)") },
-                                              rows: zip(rows.items, items).map { r, i in
-                                                  [r.challenge.title, i.mode, Money(fen: r.challenge.rewardFen).plainYuan, r.challenge.deadline, i.state, String(i.bids)]
-                                              }) {
+                                              rows: zip(shown, items).map { c, i in [c.title, i.mode, Money(fen: c.rewardFen).plainYuan, c.deadline, i.state, String(i.bids)] }) {
             return file
         }
         return try await req.page("market/challenges", titleKey: "challenges_title", content: ListContent(
-            rows: items, pager: Pager(PagedList(items: items, request: page, total: rows.total), path: "/market/challenges", query: filters.pagerQuery),
-            staff: req.currentUser?.role.isStaff ?? false, filters: filters.kept, exportQuery: filters.exportQuery, modes: Self.modes(req),
+            rows: items, pager: Pager(PagedList(items: items, request: page, total: rows.count), path: "/market/challenges", query: filters.pagerQuery),
+            staff: req.currentUser?.role.isStaff ?? false, filters: filters.kept, exportQuery: filters.exportQuery,
+            modes: ChallengeMode.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_mode_\($0.rawValue)")) },
             states: ChallengeState.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_state_\($0.rawValue)")) }))
             .encodeResponse(for: req)
     }
 
     func formContent(_ req: Request, state: FormState, demandID: String) -> FormContent {
-        FormContent(form: state, demandID: demandID, modes: Self.modes(req))
+        FormContent(form: state, demandID: demandID, modes: ChallengeMode.allCases.map { .init(value: $0.rawValue, label: req.t("challenge_mode_\($0.rawValue)")) })
     }
 
     @Sendable func newForm(req: Request) async throws -> View {
         var values = ["mode": "jiebang", "teams": "2", "criteria": req.t("challenge_default_criteria"), "milestones": ""]
         var demandID = ""
-        if let id = (try? req.query.get(String.self, at: "demand")).flatMap(UUID.init(uuidString:)), let d = try await req.challenges.demand(id) {
+        if let id = (try? req.query.get(String.self, at: "demand")).flatMap(UUID.init(uuidString:)), let d = try await DemandRecord.find(id, on: req.db) {
             demandID = id.uuidString
             values["title"] = d.title
             values["description"] = d.problem + "\n" + d.expected
@@ -59,10 +155,17 @@ struct ChallengeController {
     @Sendable func create(req: Request) async throws -> Response {
         let input = try InputReader(req, allowed: ["title", "description", "conditions", "mode", "reward", "deadline", "criteria", "milestones", "teams", "panel", "demand_id"])
         do {
-            let draft = try Result { () throws(ValidationErrors) in try ChallengeDraft.parse(input.values, today: req.today) }.get()
-            let panel = try await req.challenges.panel(names: input["panel"] ?? "")
+            let draft = try Result { () throws(ValidationErrors) in try ChallengeDraft.parse(input.values, today: Self.today(req)) }.get()
+            var panel: [UUID] = []
+            for name in (input["panel"] ?? "").split(whereSeparator: { ",，、 \n".contains($0) }).map(String.init) {
+                guard let u = try await req.accounts.user(username: name), u.role == .reviewer || u.role == .admin else {
+                    throw DomainError.invalid("panel", "challenge.panel_not_staff", ["name": String(name.prefix(40))])
+                }
+                panel.append(u.id!)
+            }
+            if panel.isEmpty { throw DomainError.invalid("panel", "challenge.panel_required") }
             let demandID = input["demand_id"].flatMap(UUID.init(uuidString:))
-            let c = try await req.challenges.create(draft, demandID: demandID, panel: panel, actor: req.actor)
+            let c = try await ChallengeStore(db: req.db).create(draft, demandID: demandID, panel: panel, actor: req.actor)
             req.flash("flash_challenge_created")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where e is ValidationErrors || (e as? DomainError)?.kind == .invalidInput {
@@ -73,13 +176,49 @@ struct ChallengeController {
     }
 
     func challenge(_ req: Request) async throws -> ChallengeRecord {
-        guard let id = req.parameters.get("id", as: UUID.self), let c = try await req.challenges.challenge(id) else { throw DomainError.notFound("challenge") }
+        guard let id = req.parameters.get("id", as: UUID.self), let c = try await ChallengeRecord.find(id, on: req.db) else { throw DomainError.notFound("challenge") }
         return c
     }
 
     func content(_ req: Request, _ c: ChallengeRecord, form: FormState = .empty) async throws -> ShowContent {
-        let page = try await req.challenges.page(c, viewer: req.currentUser.map { ($0.id, $0.role) }, today: req.today)
-        return Self.show(page, req: req, form: form)
+        let store = ChallengeStore(db: req.db)
+        let me = req.currentUser
+        let staff = me?.role.isStaff ?? false
+        let panel = try await store.panel(c)
+        let onPanel = me.map { panel.contains($0.id) } ?? false
+        var myOrgs: [UUID] = [], mySheets = Set<UUID>()
+        if let me {
+            myOrgs = try await req.accounts.organizationIDs(of: me.id)
+            mySheets = Set(try await ScoreSheetRecord.query(on: req.db).filter(\.$memberID == me.id).all().map(\.bidID))
+        }
+        let state = ChallengeStore.state(c, today: Self.today(req))
+        let bids = try await BidRecord.query(on: req.db).filter(\.$challengeID == c.id!).sort(\.$createdAt).all()
+        let (ranked, complete) = try await store.ranking(c)
+        let byBid = Dictionary(ranked.map { ($0.bid, $0) }, uniquingKeysWith: { a, _ in a })
+        let orgs = try await MarketCatalog.organizations(req.db, Set(bids.map(\.organizationID)))
+        let reviews = try await MilestoneReviewRecord.query(on: req.db).filter(\.$challengeID == c.id!).all()
+        let milestones = ChallengeStore.milestones(c)
+        let views = milestones.enumerated().map { k, m in
+            MilestoneView(index: k, name: m.name, trl: m.trl, share: m.sharePercent, due: m.due.description,
+                          amount: ChallengeRules.milestoneAmount(reward: Money(fen: c.rewardFen), milestones: milestones, index: k).display,
+                          reviews: reviews.filter { $0.milestoneIndex == k }.map { r in
+                              "\(orgs[bids.first { $0.id == r.bidID }?.organizationID ?? UUID()]?.name ?? ""): TRL \(r.reportedTRL) · \(req.t(r.passed ? "challenge_passed" : "challenge_failed")) · \(Money(fen: r.amountFen).display)"
+                          })
+        }
+        let insiders = staff || onPanel
+        let bidViews = bids.filter { insiders || myOrgs.contains($0.organizationID) }.map { b in
+            BidView(id: b.id!.uuidString, organization: orgs[b.organizationID]?.name ?? "", consortium: b.consortium, proposal: b.proposal, claimedTRL: b.claimedTRL,
+                    budget: Money(fen: b.budgetFen).display, status: req.t("bid_status_\(b.status)"), score: insiders ? byBid[b.id!].map { "\($0.total)" } : nil,
+                    sheets: byBid[b.id!]?.sheets ?? 0, scoredByMe: mySheets.contains(b.id!), mine: myOrgs.contains(b.organizationID), active: b.status == "selected")
+        }.sorted { ($0.score.flatMap { Decimal(string: $0) } ?? -1) > ($1.score.flatMap { Decimal(string: $0) } ?? -1) }
+        let next = state == .inProgress ? try await store.nextMilestone(c).map { views[$0] } : nil
+        let canBid = state == .open && !myOrgs.isEmpty && !bids.contains { myOrgs.contains($0.organizationID) } && me?.role != .reviewer && me?.role != .admin
+        return ShowContent(id: c.id!.uuidString, title: c.title, description: c.description, conditions: c.conditions, mode: c.mode,
+                           modeLabel: req.t("challenge_mode_\(c.mode)"), reward: Money(fen: c.rewardFen).display, deadline: c.deadline, state: state.rawValue,
+                           stateLabel: req.t("challenge_state_\(state.rawValue)"), teams: c.teams,
+                           criteria: ChallengeStore.criteria(c).enumerated().map { CriterionView(index: $0.offset, name: $0.element.name, weight: $0.element.weight) },
+                           milestones: views, bids: bidViews, bidCount: bids.count, canBid: canBid, onPanel: onPanel && state == .review, staff: staff,
+                           scoresComplete: complete, canAward: staff && state == .review, nextMilestone: next, form: form, demandID: c.demandID?.uuidString)
     }
 
     @Sendable func show(req: Request) async throws -> View {
@@ -107,8 +246,8 @@ struct ChallengeController {
             let trl = v.integer("claimed_trl", input["claimed_trl"], 1...9) ?? 1
             let budget = v.money("budget", input["budget"], positive: true) ?? .zero
             try v.throwIfAny()
-            _ = try await req.challenges.bid(c, organizationID: org.id!, consortium: consortium, proposal: proposal, claimedTRL: trl, budget: budget,
-                                                         actor: req.actor, today: req.today)
+            _ = try await ChallengeStore(db: req.db).bid(c, organizationID: org.id!, consortium: consortium, proposal: proposal, claimedTRL: trl, budget: budget,
+                                                         actor: req.actor, today: Self.today(req))
             req.flash("flash_bid_submitted")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -118,8 +257,8 @@ struct ChallengeController {
 
     @Sendable func score(req: Request) async throws -> Response {
         let me = try req.requireUser()
-        guard let id = req.parameters.get("id", as: UUID.self), let found = try await req.challenges.bidWithChallenge(id) else { throw DomainError.notFound("bid") }
-        let (b, c) = found
+        guard let id = req.parameters.get("id", as: UUID.self), let b = try await BidRecord.find(id, on: req.db),
+              let c = try await ChallengeRecord.find(b.challengeID, on: req.db) else { throw DomainError.notFound("bid") }
         let criteria = ChallengeStore.criteria(c)
         let input = try InputReader(req, allowed: Set(criteria.indices.map { "score_\($0)" } + ["comment"]))
         do {
@@ -128,7 +267,7 @@ struct ChallengeController {
             for (k, cr) in criteria.enumerated() { if let s = v.integer("score_\(k)", input["score_\(k)"], 0...100) { scores[cr.name] = s } }
             let comment = v.text("comment", input["comment"], max: 1000, required: false) ?? ""
             try v.throwIfAny()
-            try await req.challenges.score(c, bid: b, member: me.id, scores: scores, comment: comment, actor: req.actor, today: req.today)
+            try await ChallengeStore(db: req.db).score(c, bid: b, member: me.id, scores: scores, comment: comment, actor: req.actor, today: Self.today(req))
             req.flash("flash_score_saved")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -140,7 +279,7 @@ struct ChallengeController {
         let c = try await challenge(req)
         _ = try InputReader(req, allowed: [])
         do {
-            _ = try await req.challenges.award(c, actor: req.actor, today: req.today)
+            _ = try await ChallengeStore(db: req.db).award(c, actor: req.actor, today: Self.today(req))
             req.flash("flash_challenge_awarded")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -151,7 +290,7 @@ struct ChallengeController {
     /// Form fields: trl_<bid id> (the team's shown readiness) and pass_<bid id>=true for every team still in.
     @Sendable func review(req: Request) async throws -> Response {
         let c = try await challenge(req)
-        let active = try await req.challenges.activeBids(c)
+        let active = try await BidRecord.query(on: req.db).filter(\.$challengeID == c.id!).filter(\.$status == "selected").all()
         let input = try InputReader(req, allowed: Set(active.flatMap { ["trl_\($0.id!.uuidString)", "pass_\($0.id!.uuidString)"] } + ["note"]))
         do {
             var v = Validator()
@@ -162,7 +301,7 @@ struct ChallengeController {
             }
             let note = v.text("note", input["note"], min: 2, max: 1000) ?? ""
             try v.throwIfAny()
-            try await req.challenges.review(c, reports: reports, passing: passing, note: note, actor: req.actor)
+            try await ChallengeStore(db: req.db).review(c, reports: reports, passing: passing, note: note, actor: req.actor)
             req.flash("flash_milestone_reviewed")
             return req.redirect(to: "/market/challenges/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {

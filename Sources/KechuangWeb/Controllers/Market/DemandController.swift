@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -66,7 +67,7 @@ struct DemandController {
         let org = try await req.listingOrganization()
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
-            let d = try await req.listings.saveDemand(try Self.parse(input.values, today: req.today), existing: nil, organizationID: org.id!, actor: req.actor)
+            let d = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values, today: req.today), existing: nil, organizationID: org.id!, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
@@ -93,7 +94,7 @@ struct DemandController {
         let d = try await owned(req)
         let input = try InputReader(req, allowed: Set(DemandDraft.fieldNames))
         do {
-            _ = try await req.listings.saveDemand(try Self.parse(input.values, today: req.today), existing: d, organizationID: d.organizationID, actor: req.actor)
+            _ = try await ListingStore(db: req.db).saveDemand(try Self.parse(input.values, today: req.today), existing: d, organizationID: d.organizationID, actor: req.actor)
             req.marketCatalog.markDirty()
             req.flash("flash_listing_saved")
             return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
@@ -125,15 +126,15 @@ struct DemandController {
             throw DomainError.notFound("demand")
         }
         let insider = isOwner || staff || broker
-        let owner = try await req.organizations.find(d.organizationID)
+        let owner = try await OrganizationRecord.find(d.organizationID, on: req.db)
         var matches: [MatchView] = [], holders: [HolderView] = []
         if insider {
-            try await req.refreshMarketCatalog()
+            try await req.marketCatalog.refresh(on: req.db)
             let l = Self.listing(d, ownerName: owner?.name ?? "", banner: owner?.bannerCode)
             matches = req.marketCatalog.achievements(for: l, limit: 10).map { MatchView($0, req: req) }
             holders = req.marketCatalog.holders(for: l).map(HolderView.init)
         }
-        let connected = try await req.matches.connectedAchievements(demandID: d.id!).map(\.uuidString)
+        let connected = try await MarketMatchRecord.query(on: req.db).filter(\.$demandID == d.id!).all().map { $0.achievementID.uuidString }
         let facts: [InstrumentPage.Fact] = [
             .init(label: req.t("market_field"), value: req.t("field_\(d.field)")), .init(label: req.t("market_budget"), value: Money(fen: d.budgetFen).display),
             .init(label: req.t("market_deadline"), value: d.deadline), .init(label: req.t("market_min_trl"), value: "\(d.minTRL) · " + req.t("trl_\(d.minTRL)")),

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -67,7 +68,7 @@ struct MarketListController {
     }
 
     @Sendable func showcase(req: Request) async throws -> View {
-        try await req.refreshMarketCatalog()
+        try await req.marketCatalog.refresh(on: req.db)
         let a = req.marketCatalog.counts(.achievement), d = req.marketCatalog.counts(.demand)
         let fields = PriorityField.allCases.map { f in Count(key: f.rawValue, label: req.t("field_\(f.rawValue)"), achievements: a.fields[f.rawValue] ?? 0, demands: d.fields[f.rawValue] ?? 0) }
             .filter { $0.achievements + $0.demands > 0 }
@@ -76,19 +77,19 @@ struct MarketListController {
         let latestD = req.marketCatalog.search(.demand, .init(), limit: 6).hits.map { row($0.0, matched: [], detail: "", req: req) }
         return try await req.page("market/index", titleKey: "market_title", content: Showcase(
             fields: fields, banners: banners, achievements: latestA, demands: latestD,
-            openChallenges: try await req.challenges.openCount(),
+            openChallenges: try await ChallengeRecord.query(on: req.db).filter(\.$state == ChallengeState.open.rawValue).count(),
             contractsThisYear: try await req.contracts.registeredCount(year: ChinaTime.civil(req.now).year), signedIn: req.currentUser != nil))
     }
 
     func list(_ req: Request, kind: MarketCatalog.Kind) async throws -> Response {
         let (f, filters) = try Self.filters(req)
-        try await req.refreshMarketCatalog()
+        try await req.marketCatalog.refresh(on: req.db)
         let exporting = (try? req.query.get(String.self, at: "format")) != nil
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20)
         let (total, hits) = req.marketCatalog.search(kind, f, limit: exporting ? 100_000 : page.offset + page.per)
         if kind == .achievement {
             let ids = hits.map(\.0.id)
-            let records = exporting ? try await req.listings.achievements(ids) : [:]
+            let records = exporting ? Dictionary(try await AchievementRecord.query(on: req.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
             if let file = try ListExport.response(req, name: "achievements", header: ["id", "title", "owner", "field", "banner", "trl", "modes", "price_yuan", "patents"].map { req.t("export_\($0)") },
                                                   rows: hits.map { l, _ in
                                                       let r = records[l.id]
@@ -96,7 +97,7 @@ struct MarketListController {
                                                               r?.modes ?? "", r?.priceFen.map { Money(fen: $0).plainYuan } ?? req.t("market_negotiable"), r?.patents ?? ""]
                                                   }) { return file }
         } else {
-            let records = exporting ? try await req.listings.demands(hits.map(\.0.id)) : [:]
+            let records = exporting ? Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ hits.map(\.0.id)).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
             if let file = try ListExport.response(req, name: "demands", header: ["id", "title", "owner", "field", "banner", "min_trl", "budget_yuan", "deadline"].map { req.t("export_\($0)") },
                                                   rows: hits.map { l, _ in
                                                       let r = records[l.id]

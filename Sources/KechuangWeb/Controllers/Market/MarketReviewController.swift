@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -25,7 +26,9 @@ struct MarketReviewController {
     }
 
     @Sendable func queue(req: Request) async throws -> View {
-        let (a, d, orgs) = try await req.listings.reviewQueue(limit: 200)
+        let a = try await AchievementRecord.query(on: req.db).filter(\.$status == ListingStatus.submitted.rawValue).sort(\.$updatedAt).limit(200).all()
+        let d = try await DemandRecord.query(on: req.db).filter(\.$status == ListingStatus.submitted.rawValue).sort(\.$updatedAt).limit(200).all()
+        let orgs = try await MarketCatalog.organizations(req.db, Set(a.map(\.organizationID) + d.map(\.organizationID)))
         return try await req.page("market/review", titleKey: "market_review", content: QueueContent(
             achievements: a.map { Item(id: $0.id!.uuidString, title: $0.title, owner: orgs[$0.organizationID]?.name ?? "", submitted: $0.updatedAt.map(ChinaTime.display) ?? "",
                                        summary: String($0.abstract.prefix(120))) },
@@ -37,10 +40,10 @@ struct MarketReviewController {
     @Sendable func request(req: Request) async throws -> Response {
         let input = try InputReader(req, allowed: ["demand_id", "achievement_id", "note"])
         let me = try req.requireUser()
-        guard let did = input["demand_id"].flatMap(UUID.init(uuidString:)), let d = try await req.listings.demand(did) else {
+        guard let did = input["demand_id"].flatMap(UUID.init(uuidString:)), let d = try await DemandRecord.find(did, on: req.db) else {
             throw DomainError.invalid("demand_id", "market.unknown_listing")
         }
-        guard let aid = input["achievement_id"].flatMap(UUID.init(uuidString:)), let a = try await req.listings.achievement(aid),
+        guard let aid = input["achievement_id"].flatMap(UUID.init(uuidString:)), let a = try await AchievementRecord.find(aid, on: req.db),
               a.status == ListingStatus.published.rawValue else { throw DomainError.invalid("achievement_id", "market.unknown_listing") }
         let owner = try await req.ownsOrganization(d.organizationID)
         guard owner || me.role == .broker else { throw DomainError.notFound("demand") }
@@ -48,19 +51,19 @@ struct MarketReviewController {
         var v = Validator()
         let note = v.text("note", input["note"], max: 500, required: false) ?? ""
         try v.throwIfAny()
-        _ = try await req.matches.request(demand: d, achievement: a, brokerID: me.role == .broker ? me.id : nil, note: note, actor: req.actor)
+        _ = try await MatchStore(db: req.db).request(demand: d, achievement: a, brokerID: me.role == .broker ? me.id : nil, note: note, actor: req.actor)
         if req.isAPI { return Response(status: .created) }
         req.flash("flash_match_requested")
         return req.redirect(to: "/market/demands/\(d.id!.uuidString)", redirectType: .normal)
     }
 
     @Sendable func decide(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let found = try await req.matches.match(id),
-              try await req.ownsOrganization(found.achievement.organizationID) else { throw DomainError.notFound("match") }
-        let (m, a, d) = found
+        guard let id = req.parameters.get("id", as: UUID.self), let m = try await MarketMatchRecord.find(id, on: req.db),
+              let a = try await AchievementRecord.find(m.achievementID, on: req.db), let d = try await DemandRecord.find(m.demandID, on: req.db),
+              try await req.ownsOrganization(a.organizationID) else { throw DomainError.notFound("match") }
         let input = try InputReader(req, allowed: ["accept"])
         guard let accept = ["true": true, "false": false][input["accept"] ?? ""] else { throw DomainError.invalid("accept", "field.required") }
-        try await req.matches.decide(m, accept: accept, demand: d, achievement: a, base: try req.services.rules.require(), actor: req.actor)
+        try await MatchStore(db: req.db).decide(m, accept: accept, demand: d, achievement: a, base: try req.services.rules.require(), actor: req.actor)
         req.flash(accept ? "flash_match_accepted" : "flash_match_declined")
         return req.redirect(to: "/market/achievements/\(a.id!.uuidString)", redirectType: .normal)
     }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -47,11 +48,20 @@ struct MyMarketController {
         let kind = filters.oneOf("kind", ["achievement", "demand"]), status = filters.choice("status", as: ListingStatus.self)
         try filters.check()
         let orgs = try await req.accounts.organizationIDs(of: me.id)
-        let owned = try await req.listings.owned(by: orgs, achievements: kind != "demand", demands: kind != "achievement", status: status)
-        let rows = owned.achievements.map { a in
-            (a.updatedAt ?? .distantPast, row(req, kind: "achievement", id: a.id!, title: a.title, field: a.field, status: a.status, note: a.reviewNote, updated: a.updatedAt))
-        } + owned.demands.map { d in
-            (d.updatedAt ?? .distantPast, row(req, kind: "demand", id: d.id!, title: d.title, field: d.field, status: d.status, note: d.reviewNote, updated: d.updatedAt))
+        var rows: [(Date, Row)] = []
+        if kind != "demand" {
+            var q = AchievementRecord.query(on: req.db).filter(\.$organizationID ~~ orgs)
+            if let status { q = q.filter(\.$status == status.rawValue) }
+            rows += try await q.all().map { a in
+                (a.updatedAt ?? .distantPast, row(req, kind: "achievement", id: a.id!, title: a.title, field: a.field, status: a.status, note: a.reviewNote, updated: a.updatedAt))
+            }
+        }
+        if kind != "achievement" {
+            var q = DemandRecord.query(on: req.db).filter(\.$organizationID ~~ orgs)
+            if let status { q = q.filter(\.$status == status.rawValue) }
+            rows += try await q.all().map { d in
+                (d.updatedAt ?? .distantPast, row(req, kind: "demand", id: d.id!, title: d.title, field: d.field, status: d.status, note: d.reviewNote, updated: d.updatedAt))
+            }
         }
         // Newest change first; an organisation has dozens of listings, not thousands, so both kinds merge in memory.
         let all = rows.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1.id < $1.1.id }.map(\.1)
@@ -75,9 +85,17 @@ struct MyMarketController {
 
     /// Requests on the organisations' achievements still waiting for an answer, oldest first.
     func waiting(_ req: Request, organizations: [UUID]) async throws -> [Waiting] {
-        try await req.matches.waiting(on: organizations, limit: 100).map { w in
-            Waiting(achievementID: w.match.achievementID.uuidString, achievement: w.achievementTitle, demand: w.demandTitle,
-                    requested: w.match.createdAt.map(ChinaTime.display) ?? "")
+        guard !organizations.isEmpty else { return [] }
+        let mine = try await AchievementRecord.query(on: req.db).filter(\.$organizationID ~~ organizations).all()
+        let titles = Dictionary(mine.map { ($0.id!, $0.title) }, uniquingKeysWith: { a, _ in a })
+        guard !titles.isEmpty else { return [] }
+        let requests = try await MarketMatchRecord.query(on: req.db).filter(\.$achievementID ~~ Array(titles.keys)).filter(\.$status == "requested")
+            .sort(\.$createdAt).limit(100).all()
+        let demands = Dictionary(try await DemandRecord.query(on: req.db).filter(\.$id ~~ requests.map(\.demandID)).all().map { ($0.id!, $0.title) },
+                                 uniquingKeysWith: { a, _ in a })
+        return requests.map { m in
+            Waiting(achievementID: m.achievementID.uuidString, achievement: titles[m.achievementID] ?? "", demand: demands[m.demandID] ?? "",
+                    requested: m.createdAt.map(ChinaTime.display) ?? "")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -50,11 +51,11 @@ struct PointsController {
         let me = try req.requireUser()
         let wanted = (try? req.query.get(String.self, at: "org")).flatMap(UUID.init(uuidString:))
         let org: OrganizationRecord
-        if let wanted, me.role.isStaff, let o = try await req.organizations.find(wanted) { org = o } else { org = try await req.listingOrganization() }
-        let store = req.points
+        if let wanted, me.role.isStaff, let o = try await OrganizationRecord.find(wanted, on: req.db) { org = o } else { org = try await req.listingOrganization() }
+        let store = PointsStore(db: req.db)
         let page = PageQuery(page: try? req.query.get(Int.self, at: "page"), per: (try? req.query.get(String.self, at: "format")) != nil ? 100 : 20)
         let history = try await store.history(org.id!, page: page)
-        let reversed = try await store.reversedEntries(org.id!)
+        let reversed = Set(try await PointsEntryRecord.query(on: req.db).filter(\.$organizationID == org.id!).filter(\.$reversesID != nil).all().compactMap(\.reversesID))
         let rows = history.items.map { e in
             Row(id: e.id!.uuidString, date: e.createdAt.map(ChinaTime.display) ?? "", event: req.t("points_event_\(e.event)"), points: e.points, reason: e.reason,
                 reversible: e.event != "reversal" && !reversed.contains(e.id!))
@@ -71,8 +72,8 @@ struct PointsController {
     }
 
     @Sendable func leaderboard(req: Request) async throws -> Response {
-        let board = try await req.points.leaderboard()
-        let names = try await req.listings.organizationNames(Set(board.map(\.0)))
+        let board = try await PointsStore(db: req.db).leaderboard()
+        let names = try await MarketCatalog.organizations(req.db, Set(board.map(\.0)))
         let rows = board.prefix(200).enumerated().map { k, e in BoardRow(rank: k + 1, name: names[e.0]?.name ?? "", points: e.1) }
         if let file = try ListExport.response(req, name: "points-leaderboard", header: ["rank", "name", "points"].map { req.t("export_\($0)") },
                                               rows: rows.map { [String($0.rank), $0.name, String($0.points)] }) { return file }
@@ -80,12 +81,12 @@ struct PointsController {
     }
 
     @Sendable func reverse(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let e = try await req.points.entry(id) else { throw DomainError.notFound("points") }
+        guard let id = req.parameters.get("id", as: UUID.self), let e = try await PointsEntryRecord.find(id, on: req.db) else { throw DomainError.notFound("points") }
         let input = try InputReader(req, allowed: ["reason"])
         var v = Validator()
         let reason = v.text("reason", input["reason"], min: 4, max: 500) ?? ""
         try v.throwIfAny()
-        _ = try await req.points.reverse(e, reason: reason, actor: req.actor)
+        _ = try await PointsStore(db: req.db).reverse(e, reason: reason, actor: req.actor)
         req.flash("flash_points_reversed")
         return req.redirect(to: "/market/points?org=\(e.organizationID.uuidString)", redirectType: .normal)
     }

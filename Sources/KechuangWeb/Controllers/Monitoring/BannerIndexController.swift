@@ -69,8 +69,8 @@ struct BannerIndexController {
                 case ("platform", "fact_true", let variable):
                     for f in yearFacts where f.variable == variable && f.value == "true" { if let b = bannerOf[f.$organization.id] { vs[b, default: 0] += 1 } }
                 case ("indicator", _, let key):
-                    for v in TrendRules.latestByRegion(try await MonitoringStore(db: req.db).values(indicator: key)).values {
-                        if let b = Banner(codeOrName: v.region), let d = TrendRules.decimal(v.value) { vs[b] = d }
+                    for v in try await MonitoringStore(db: req.db).values(indicator: key) where !v.flagList.contains("PARTIAL YEAR") {
+                        if let b = Banner(codeOrName: v.region), let d = Decimal(string: v.value, locale: Locale(identifier: "en_US_POSIX")) { vs[b] = d }
                     }
                 default: break
                 }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -6,6 +7,8 @@ import Vapor
 /// The leadership dashboard: one printable A4 page with the targets and their status, the banner ranking,
 /// the implementation summary, and what changed since the last report was issued.
 struct DashboardController {
+    static let markKey = "dashboard_last_report_at"
+
     struct PageContent: Encodable {
         let today: String
         let targets: [TargetLine]
@@ -47,14 +50,14 @@ struct DashboardController {
         let cells = rows.flatMap(\.cells)
         let counts = TaskState.Status.allCases.map { s in TrackingController.Count(label: req.t("task_\(s.rawValue)"), value: cells.filter { $0.status == s.rawValue }.count) }
         let flagged = rows.flatMap { r in r.cells.filter(\.overdue).map { "(\(r.numeral)) \($0.unit)" } }
-        let since = try await req.monitoring.lastReportIssued()
+        let mark = try await PlatformSettingRecord.find(Self.markKey, on: req.db)
+        let since = mark.flatMap { ISO8601DateFormatter().date(from: $0.value) }
         var changes: [String] = []
         if let since {
-            let (values, reports) = try await req.monitoring.changes(since: since)
-            for v in values {
+            for v in try await IndicatorValueRecord.query(on: req.db).filter(\.$createdAt > since).sort(\.$createdAt).all() {
                 changes.append(req.t("dashboard_change_value", ["name": v.indicator ?? v.rawName, "region": v.region, "year": String(v.year), "value": v.value]))
             }
-            for r in reports {
+            for r in try await ProgressReportRecord.query(on: req.db).filter(\.$createdAt > since).with(\.$organization).sort(\.$createdAt).all() {
                 changes.append(req.t("dashboard_change_report", ["article": String(r.articleNumber), "unit": r.organization.name, "percent": String(r.percent)]))
             }
         }
@@ -67,7 +70,16 @@ struct DashboardController {
 
     /// Records that the report was issued now; the next dashboard lists changes after this moment.
     @Sendable func markIssued(req: Request) async throws -> Response {
-        try await req.monitoring.markReportIssued(at: req.now, actor: req.actor)
+        let now = ChinaTime.iso(req.now)
+        try await req.db.transaction { tx in
+            if let existing = try await PlatformSettingRecord.find(Self.markKey, on: tx) {
+                existing.value = now
+                try await existing.update(on: tx)
+            } else {
+                try await PlatformSettingRecord(key: Self.markKey, value: now).create(on: tx)
+            }
+            try await AuditTrail.event(on: tx, actor: req.actor, action: "dashboard.issued", entityType: "platform", entityID: "dashboard", detail: ["at": now])
+        }
         req.flash("flash_dashboard_issued")
         return req.redirect(to: "/dashboard", redirectType: .normal)
     }

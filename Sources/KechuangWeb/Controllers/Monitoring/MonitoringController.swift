@@ -136,11 +136,12 @@ struct MonitoringController {
                      conflict: Set(groups["\(v.region)/\(v.year)"]!.map(\.value)).count > 1, enteredBy: v.enteredByName)
         }
         let en = req.lang == .en
-        let byYear = TrendRules.cityByYear(values)
-        let points = TrendRules.observations(byYear).map { SVGChart.Point(x: String($0.year), value: $0.value) }
-        let newest = byYear.keys.max().flatMap { byYear[$0] }
+        let city = values.filter { $0.region == "鄂尔多斯市" && !$0.flagList.contains("PARTIAL YEAR") }
+        let points = Dictionary(grouping: city, by: \.year).keys.sorted().compactMap { y in
+            city.last { $0.year == y }.flatMap { Decimal(string: $0.value, locale: Locale(identifier: "en_US_POSIX")) }.map { SVGChart.Point(x: String(y), value: $0) }
+        }
         let chart = SVGChart.line(title: en ? def.nameEn : def.name, unit: def.unit, points: points, target: nil,
-                                  source: newest.map { req.t("monitoring_source") + " " + $0.source } ?? req.t("monitoring_no_data"))
+                                  source: city.last.map { req.t("monitoring_source") + " " + $0.source } ?? req.t("monitoring_no_data"))
         let bannerValues = values.filter { Banner(codeOrName: $0.region) != nil }
         var bannerChart: String?
         if let year = bannerValues.map(\.year).max() {

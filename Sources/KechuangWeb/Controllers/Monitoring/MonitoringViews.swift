@@ -29,13 +29,16 @@ struct TargetView: Encodable {
                                      direction: IndicatorTarget.Direction(rawValue: t.direction) ?? .higher,
                                      comparison: IndicatorTarget.Comparison(rawValue: t.comparison) ?? .atLeast, value: t.value, year: t.year,
                                      kind: IndicatorTarget.Kind(rawValue: t.kind) ?? .level, chapter: t.chapterNumber, article: t.articleNumber, quote: t.quote)
-        let byYear = TrendRules.cityByYear(values)
-        let observations = TrendRules.observations(byYear)
+        let city = values.filter { $0.region == "鄂尔多斯市" }
+        let trend = city.filter { v in !v.flagList.contains { ["PARTIAL YEAR", "TARGET", "BUDGET"].contains($0) } }
+        // One value per year for the trend: the latest entered wins the chart, conflicts are listed on the indicator page.
+        let byYear = Dictionary(grouping: trend, by: \.year).compactMapValues { $0.max { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) } }
+        let observations = byYear.values.compactMap { v in Decimal(string: v.value, locale: Locale(identifier: "en_US_POSIX")).map { Observation(year: v.year, value: $0) } }
         let a = ProgressRules.assess(target, observations: observations)
         let latestRecord = a.latest.flatMap { byYear[$0.year] }
         func pct(_ d: Decimal?) -> String? { d.map { "\(($0 * 100).roundedTo(2))%" } }
         let unit = def?.unit ?? t.unit
-        let points = observations.map { SVGChart.Point(x: String($0.year), value: $0.value) }
+        let points = observations.sorted { $0.year < $1.year }.map { SVGChart.Point(x: String($0.year), value: $0.value) }
         let goal = req.t("target_\(t.comparison)_\(t.kind)", ["value": t.value, "unit": t.unit])
         let chartTarget: (String, Decimal)? = target.kind == .annualGrowth ? nil : target.decimalValue.map { (goal + (t.year.map { " (\($0))" } ?? ""), $0) }
         let chart = points.isEmpty ? "" : SVGChart.line(title: en ? t.nameEn : t.name, unit: unit, points: points, target: chartTarget,

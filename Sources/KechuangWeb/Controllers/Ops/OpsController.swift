@@ -1,4 +1,6 @@
+import Fluent
 import KechuangStore
+import SQLKit
 import Vapor
 
 /// Health, metrics and the OpenAPI document.
@@ -17,7 +19,7 @@ struct OpsController {
     /// 200 when the database answers a query, 503 otherwise (load balancers take the process out).
     @Sendable func health(req: Request) async throws -> Response {
         do {
-            try await req.overview.ping()
+            _ = try await StoreSQL.sql(req.db).raw("SELECT 1 AS ok").all()
             let res = Response(status: .ok)
             try res.content.encode(Health(status: "ok", database: "ok"))
             return res

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -85,16 +86,23 @@ struct ExpertReviewController {
     }
 
     static func rows(_ req: Request, expertUserID: UUID) async throws -> [AssignmentRow] {
-        try await req.reviews.assignmentContexts(expertUserID: expertUserID).map { c in
-            AssignmentRow(id: c.assignment.id!.uuidString, application: c.application.title, call: c.call?.title ?? "",
-                          field: req.fieldLabel(c.application.field), scored: c.sheet != nil, total: c.sheet.map { ReviewAggregation.text($0.total) } ?? "—",
-                          open: c.application.applicationState == .underReview && c.sheet == nil)
+        let store = ReviewStore(db: req.db)
+        let list = try await store.assignments(expertUserID: expertUserID)
+        let apps = list.isEmpty ? [] : try await ProjectApplicationRecord.query(on: req.db).filter(\.$id ~~ list.map(\.applicationID)).all()
+        let calls = list.isEmpty ? [] : try await ProjectCallRecord.query(on: req.db).filter(\.$id ~~ list.map(\.callID)).all()
+        let sheets = list.isEmpty ? [] : try await ReviewSheetRecord.query(on: req.db).filter(\.$assignmentID ~~ list.map { $0.id! }).all()
+        return list.compactMap { a in
+            guard let app = apps.first(where: { $0.id == a.applicationID }) else { return nil }
+            let s = sheets.first { $0.assignmentID == a.id }
+            return AssignmentRow(id: a.id!.uuidString, application: app.title, call: calls.first { $0.id == a.callID }?.title ?? "",
+                                 field: req.fieldLabel(app.field), scored: s != nil, total: s.map { ReviewAggregation.text($0.total) } ?? "—",
+                                 open: app.applicationState == .underReview && s == nil)
         }
     }
 
     func listContent(_ req: Request, form: FormState = .empty) async throws -> ListContent {
         let me = try req.requireUser()
-        let store = req.reviews
+        let store = ReviewStore(db: req.db)
         let profile = try await store.expert(userID: me.id)
         return ListContent(reviews: profile == nil ? [] : try await Self.rows(req, expertUserID: me.id), isExpert: profile != nil,
                            fields: profile?.fields.split(separator: ",").map { req.fieldLabel(String($0)) }.joined(separator: "、") ?? "",
@@ -108,10 +116,10 @@ struct ExpertReviewController {
 
     @Sendable func declare(req: Request) async throws -> Response {
         let me = try req.requireUser()
-        guard try await req.reviews.expert(userID: me.id) != nil else { throw DomainError.notFound("expert") }
+        guard try await ReviewStore(db: req.db).expert(userID: me.id) != nil else { throw DomainError.notFound("expert") }
         let input = try InputReader(req, allowed: ["organization", "username", "reason"])
         do {
-            try await req.reviews.declare(expertUserID: me.id, organizationName: input["organization"], username: input["username"],
+            try await ReviewStore(db: req.db).declare(expertUserID: me.id, organizationName: input["organization"], username: input["username"],
                                                       reason: input["reason"] ?? "", actor: req.actor)
             req.flash("flash_expert_conflict_declared")
             if req.headers.contentType == .json { return Response(status: .created) }
@@ -127,16 +135,17 @@ struct ExpertReviewController {
     /// The assignment, only for the expert it is assigned to (others, staff included, get 404: staff read the ranking).
     func assignment(_ req: Request) async throws -> (ReviewAssignmentRecord, ProjectApplicationRecord, ProjectCallRecord) {
         let me = try req.requireUser()
-        guard let id = req.parameters.get("id", as: UUID.self), let found = try await req.reviews.assignment(id, expertUserID: me.id) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let a = try await ReviewStore(db: req.db).assignment(id), a.expertUserID == me.id,
+              let app = try await ProjectApplicationRecord.find(a.applicationID, on: req.db), let call = try await ProjectCallRecord.find(a.callID, on: req.db) else {
             throw DomainError.notFound("review_assignment")
         }
-        return found
+        return (a, app, call)
     }
 
     static func input(_ name: String) -> String { "score_" + name }
 
     func reviewContent(_ req: Request, _ a: ReviewAssignmentRecord, _ app: ProjectApplicationRecord, _ call: ProjectCallRecord, form: FormState = .empty) async throws -> ReviewContent {
-        let sheet = try await req.reviews.sheet(assignmentID: a.id!)
+        let sheet = try await ReviewStore(db: req.db).sheet(assignmentID: a.id!)
         let scores = sheet?.scores ?? [:]
         // Reviewers read the application as it was submitted, not any later state of the record.
         let copy = app.submittedCopy.flatMap { try? JSONDecoder().decode(ProjectApplicationStore.Draft.self, from: Data($0.utf8)) }
@@ -172,7 +181,7 @@ struct ExpertReviewController {
                 if let n = v.integer(Self.input(c.name), input[Self.input(c.name)], 0...100) { scores[c.name] = n }
             }
             try v.throwIfAny()
-            let s = try await req.reviews.submitSheet(a, expertUserID: try req.requireUser().id, scores: scores, comment: input["comment"] ?? "",
+            let s = try await ReviewStore(db: req.db).submitSheet(a, expertUserID: try req.requireUser().id, scores: scores, comment: input["comment"] ?? "",
                                                                   actor: req.actor)
             req.flash("flash_project_scored")
             if req.headers.contentType == .json { return try await ["total": ReviewAggregation.text(s.total)].encodeResponse(status: .created, for: req) }
@@ -186,9 +195,12 @@ struct ExpertReviewController {
     }
 
     func poolContent(_ req: Request, form: FormState = .empty) async throws -> PoolContent {
-        let store = req.reviews
+        let store = ReviewStore(db: req.db)
+        let experts = try await store.experts()
+        let users = experts.isEmpty ? [] : try await UserRecord.query(on: req.db).filter(\.$id ~~ experts.map(\.userID)).all()
         var rows: [PoolRow] = []
-        for (e, u) in try await store.expertsWithAccounts() {
+        for e in experts {
+            guard let u = users.first(where: { $0.id == e.userID }) else { continue }
             let open = try await Self.rows(req, expertUserID: u.id!).filter(\.open).count
             rows.append(PoolRow(username: u.username, name: u.displayName, title: e.title,
                                 fields: e.fields.split(separator: ",").map { req.fieldLabel(String($0)) }.joined(separator: "、"), active: e.active, open: open,
@@ -210,10 +222,10 @@ struct ExpertReviewController {
         let fields = chosen.isEmpty ? (values["fields"] ?? "").split(separator: ",").compactMap { PriorityField(rawValue: String($0)) } : chosen
         values["fields"] = fields.map(\.rawValue).joined(separator: ",")
         do {
-            guard let u = try await req.accounts.user(username: (input["username"] ?? "").trimmingCharacters(in: .whitespaces)) else {
+            guard let u = try await UserRecord.query(on: req.db).filter(\.$username == (input["username"] ?? "").trimmingCharacters(in: .whitespaces)).first() else {
                 throw ValidationErrors([.invalid("username", "project.expert_user_unknown")])
             }
-            _ = try await req.reviews.saveExpert(userID: u.id!, fields: fields, title: input["title"] ?? "",
+            _ = try await ReviewStore(db: req.db).saveExpert(userID: u.id!, fields: fields, title: input["title"] ?? "",
                                                              active: ["on", "true"].contains(input["active"] ?? ""), actor: req.actor)
             req.flash("flash_expert_saved")
             if req.headers.contentType == .json { return Response(status: .created) }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -70,7 +71,7 @@ struct IntegrityController {
         filter.search = f.text("q")
         try f.check()
         let today = req.projectToday
-        let page = try await req.integrity.list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 30), today: today)
+        let page = try await IntegrityStore(db: req.db).list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 30), today: today)
         return ListContent(rows: page.items.map { Self.row($0, req: req, today: today) }, pager: Pager(page, path: "/integrity", query: f.pagerQuery),
                            filters: f.kept, categories: MisconductCategory.allCases.map { .init(value: $0.rawValue, label: req.t("misconduct_" + $0.rawValue)) },
                            severities: MisconductSeverity.allCases.map { .init(value: $0.rawValue, label: req.t("severity_" + $0.rawValue)) }, form: form)
@@ -112,10 +113,10 @@ struct IntegrityController {
             let until = (n.ban_until ?? "").isEmpty ? nil : v.day("ban_until", n.ban_until)
             var userID: UUID?, orgID: UUID?
             if subject == .person {
-                if let u = try await req.accounts.user(username: (n.username ?? "").trimmingCharacters(in: .whitespaces)) { userID = u.id }
+                if let u = try await UserRecord.query(on: req.db).filter(\.$username == (n.username ?? "").trimmingCharacters(in: .whitespaces)).first() { userID = u.id }
                 else { v.add(.invalid("username", "integrity.subject_unknown")) }
             } else if subject == .organization {
-                if let o = try await req.organizations.find(name: (n.organization ?? "").trimmingCharacters(in: .whitespaces)) { orgID = o.id }
+                if let o = try await OrganizationRecord.query(on: req.db).filter(\.$name == (n.organization ?? "").trimmingCharacters(in: .whitespaces)).first() { orgID = o.id }
                 else { v.add(.invalid("organization", "integrity.subject_unknown")) }
             }
             var file: TrackingStore.Attachment?
@@ -125,7 +126,7 @@ struct IntegrityController {
                              content: Data(f.data.readableBytesView))
             }
             try v.throwIfAny()
-            _ = try await req.integrity.create(.init(subject: subject!, userID: userID, organizationID: orgID, category: category!, severity: severity!,
+            _ = try await IntegrityStore(db: req.db).create(.init(subject: subject!, userID: userID, organizationID: orgID, category: category!, severity: severity!,
                                                                   finding: n.finding ?? "", sanction: n.sanction ?? "", decisionNo: n.decision_no ?? "",
                                                                   decidedBy: n.decided_by ?? "", decidedOn: decided!, banFrom: from, banUntil: until, evidence: file),
                                                             actor: req.actor)
@@ -142,7 +143,7 @@ struct IntegrityController {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw DomainError.notFound("integrity_record") }
         let input = try InputReader(req, allowed: ["reason"])
         do {
-            _ = try await req.integrity.close(id, reason: input["reason"] ?? "", actor: req.actor)
+            _ = try await IntegrityStore(db: req.db).close(id, reason: input["reason"] ?? "", actor: req.actor)
             req.flash("flash_integrity_closed")
             return req.redirect(to: "/integrity", redirectType: .normal)
         } catch let e where e is ValidationErrors || (e as? DomainError)?.kind == .conflict {
@@ -153,7 +154,7 @@ struct IntegrityController {
     }
 
     @Sendable func evidence(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let r = try await req.integrity.find(id), let data = r.evidence else {
+        guard let id = req.parameters.get("id", as: UUID.self), let r = try await IntegrityStore(db: req.db).find(id), let data = r.evidence else {
             throw DomainError.notFound("file")
         }
         return .download(data, filename: r.evidenceName ?? "evidence", contentType: r.evidenceType ?? "application/octet-stream")
@@ -162,7 +163,7 @@ struct IntegrityController {
     func mineContent(_ req: Request) async throws -> MineContent {
         let me = try req.requireUser()
         let orgs = try await req.accounts.organizations(of: me.id)
-        let store = req.integrity
+        let store = IntegrityStore(db: req.db)
         let today = req.projectToday
         let records = try await store.about(userID: me.id, organizationIDs: orgs.map { $0.id! })
         var grades: [OrgGrade] = []

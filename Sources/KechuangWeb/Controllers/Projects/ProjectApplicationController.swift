@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -129,19 +130,19 @@ struct ProjectApplicationController {
     }
 
     func detailContent(_ req: Request, _ a: ProjectApplicationRecord, staff: Bool, form: FormState? = nil) async throws -> DetailContent {
-        guard let call = try await req.projectCalls.find(a.callID) else { throw DomainError.notFound("project_call") }
+        guard let call = try await ProjectCallStore(db: req.db).find(a.callID) else { throw DomainError.notFound("project_call") }
         let base = try req.services.rules.require()
-        let store = req.projectApplications
+        let store = ProjectApplicationStore(db: req.db)
         let check = FormalCheck.run(base: base, date: req.projectToday, facts: try await store.facts(a, call: call, today: req.projectToday, signed: a.applicationState.isEditable ? true : nil))
         let org = try await req.organizationNames([a.organizationID])[a.organizationID] ?? ""
         let state = a.applicationState
         var actions: [ApplicationAction] = ApplicationAction.available(in: state, for: staff ? .staff : .applicant).filter { $0 != .submit && $0 != .startReview }
         if staff, state == .approved, !call.publicityOver(on: req.projectToday) { actions.removeAll { $0 == .contract } }
-        let assignments = try await req.reviews.assignments(applicationID: a.id!)
-        let sheets = try await req.reviews.sheets(applicationID: a.id!)
+        let assignments = try await ReviewStore(db: req.db).assignments(applicationID: a.id!)
+        let sheets = try await ReviewSheetRecord.query(on: req.db).filter(\.$applicationID == a.id!).sort(\.$total, .descending).all()
         // Sheets are shown only after the decision is public, and never with the experts' names.
         let showSheets = call.state == "decided" && [.approved, .contracted, .rejected].contains(state)
-        let project = try await req.projects.project(applicationID: a.id!)
+        let project = try await ProjectRecord.query(on: req.db).filter(\.$applicationID == a.id!).first()
         let cap = check.indirectCap.map(\.display) ?? "—"
         return DetailContent(
             id: a.id!.uuidString, call: ProjectCallController.row(call, req: req), title: a.title, organization: org, leader: a.leaderName,
@@ -166,13 +167,14 @@ struct ProjectApplicationController {
     @Sendable func mine(req: Request) async throws -> View {
         let me = try req.requireUser()
         let orgs = try await req.myOrganizationIDs()
-        let apps = try await req.projectApplications.of(organizations: orgs)
-        let calls = try await req.projectCalls.titles(Set(apps.map(\.callID)))
+        let apps = try await ProjectApplicationStore(db: req.db).of(organizations: orgs)
+        var calls: [UUID: String] = [:]
+        for c in try await ProjectCallRecord.query(on: req.db).filter(\.$id ~~ Array(Set(apps.map(\.callID)))).all() { calls[c.id!] = c.title }
         var filter = ProjectStore.Filter()
         filter.organizations = orgs
-        let projects = orgs.isEmpty ? [] : try await req.projects.list(filter, page: PageQuery(page: 1, per: 100)).items
+        let projects = orgs.isEmpty ? [] : try await ProjectStore(db: req.db).list(filter, page: PageQuery(page: 1, per: 100)).items
         let names = try await req.organizationNames(projects.map(\.organizationID))
-        let isExpert = try await req.reviews.expert(userID: me.id) != nil
+        let isExpert = try await ReviewStore(db: req.db).expert(userID: me.id) != nil
         return try await req.page("projects/mine", titleKey: "projects_mine_title", content: MineContent(
             applications: apps.map { MineRow(id: $0.id!.uuidString, title: $0.title, call: calls[$0.callID] ?? "", state: $0.state,
                                              stateLabel: req.t("application_state_" + $0.state), total: $0.budget.total.display,
@@ -214,7 +216,7 @@ struct ProjectApplicationController {
             let org = input["organization"].flatMap(UUID.init(uuidString:)) ?? orgs.first
             guard let org, orgs.contains(org) else { throw ValidationErrors([.invalid("organization", "project.not_member")]) }
             let draft = try ProjectApplicationStore.Draft.parse(input.values)
-            let a = try await req.projectApplications.create(call: c, organizationID: org, applicantID: me.id, draft: draft, today: req.projectToday,
+            let a = try await ProjectApplicationStore(db: req.db).create(call: c, organizationID: org, applicantID: me.id, draft: draft, today: req.projectToday,
                                                                          actor: req.actor)
             req.flash("flash_project_application_saved")
             if req.headers.contentType == .json { return try await ["id": a.id!.uuidString, "state": a.state].encodeResponse(status: .created, for: req) }
@@ -234,7 +236,7 @@ struct ProjectApplicationController {
 
     func rerender(_ req: Request, _ a: ProjectApplicationRecord, staff: Bool, _ e: any Error, values: [String: String]?) async throws -> Response {
         if req.headers.contentType == .json { throw e }
-        let fresh = try await req.projectApplications.find(a.id!) ?? a
+        let fresh = try await ProjectApplicationStore(db: req.db).find(a.id!) ?? a
         let form = try FormState(e, values: values ?? Self.values(fresh), req: req)
         let view = try await req.page("projects/application", titleKey: "project_application_title", content: try await detailContent(req, fresh, staff: staff, form: form),
                                       forms: true)
@@ -247,7 +249,7 @@ struct ProjectApplicationController {
         let input = try InputReader(req, allowed: Self.draftFields)
         do {
             let draft = try ProjectApplicationStore.Draft.parse(input.values)
-            try await req.projectApplications.update(a, draft: draft, actor: req.actor)
+            try await ProjectApplicationStore(db: req.db).update(a, draft: draft, actor: req.actor)
             req.flash("flash_project_application_saved")
             if req.headers.contentType == .json { return try await ["id": a.id!.uuidString, "state": a.state].encodeResponse(for: req) }
             return req.redirect(to: "/projects/applications/\(a.id!.uuidString)", redirectType: .normal)
@@ -279,10 +281,10 @@ struct ProjectApplicationController {
         guard !staff else { throw DomainError.forbidden }
         let input = try InputReader(req, allowed: ["commitment"])
         do {
-            guard let c = try await req.projectCalls.find(a.callID) else { throw DomainError.notFound("project_call") }
+            guard let c = try await ProjectCallStore(db: req.db).find(a.callID) else { throw DomainError.notFound("project_call") }
             let signed = input["commitment"] == "on" || input["commitment"] == "true"
             if !signed { throw ValidationErrors([.invalid("commitment", "project.commitment_required")]) }
-            let check = try await req.projectApplications.submit(a, call: c, base: try req.services.rules.require(), commitment: true,
+            let check = try await ProjectApplicationStore(db: req.db).submit(a, call: c, base: try req.services.rules.require(), commitment: true,
                                                                              today: req.projectToday, actor: req.actor)
             if !check.passed {
                 let names = check.failures.map(\.rule.id).joined(separator: ", ")
@@ -305,12 +307,12 @@ struct ProjectApplicationController {
             try v.throwIfAny()
             if action == .contract {
                 guard staff else { throw DomainError.forbidden }
-                let p = try await req.projectApplications.contract(a, today: req.projectToday, actor: req.actor)
+                let p = try await ProjectApplicationStore(db: req.db).contract(a, today: req.projectToday, actor: req.actor)
                 req.flash("flash_project_contracted")
                 if req.headers.contentType == .json { return try await ["project": p.id!.uuidString, "code": p.code].encodeResponse(status: .created, for: req) }
                 return req.redirect(to: "/projects/\(p.id!.uuidString)", redirectType: .normal)
             }
-            try await req.projectApplications.act(a, action!, note: input["note"] ?? "", by: staff ? .staff : .applicant, actor: req.actor)
+            try await ProjectApplicationStore(db: req.db).act(a, action!, note: input["note"] ?? "", by: staff ? .staff : .applicant, actor: req.actor)
             req.flash("flash_project_application_updated")
             if req.headers.contentType == .json { return try await ["id": a.id!.uuidString, "state": a.state].encodeResponse(for: req) }
             return req.redirect(to: "/projects/applications/\(a.id!.uuidString)", redirectType: .normal)
@@ -322,8 +324,8 @@ struct ProjectApplicationController {
     /// The engine's formal check of an application as it stands (the applicant's "check before submitting").
     @Sendable func checkAPI(req: Request) async throws -> CheckJSON {
         let (a, _) = try await req.projectApplication()
-        guard let c = try await req.projectCalls.find(a.callID) else { throw DomainError.notFound("project_call") }
-        let facts = try await req.projectApplications.facts(a, call: c, today: req.projectToday, signed: a.applicationState.isEditable ? true : nil)
+        guard let c = try await ProjectCallStore(db: req.db).find(a.callID) else { throw DomainError.notFound("project_call") }
+        let facts = try await ProjectApplicationStore(db: req.db).facts(a, call: c, today: req.projectToday, signed: a.applicationState.isEditable ? true : nil)
         return Self.json(FormalCheck.run(base: try req.services.rules.require(), date: req.projectToday, facts: facts), req: req)
     }
 }

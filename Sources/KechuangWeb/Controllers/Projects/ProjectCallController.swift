@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -185,7 +186,7 @@ struct ProjectCallController {
         filter.field = f.choice("field", as: PriorityField.self)
         filter.openOnly = f.flag("open")
         try f.check()
-        let page = try await req.projectCalls.list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20), today: req.projectToday)
+        let page = try await ProjectCallStore(db: req.db).list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 20), today: req.projectToday)
         let view = try await req.page("projects/calls", titleKey: "projects_title", content: ListContent(
             rows: page.items.map { Self.row($0, req: req) }, pager: Pager(page, path: "/projects", query: f.pagerQuery), filters: f.kept,
             modes: SelectionMode.allCases.map { .init(value: $0.rawValue, label: req.t("selection_" + $0.rawValue)) },
@@ -195,9 +196,9 @@ struct ProjectCallController {
     }
 
     func formContent(_ req: Request, form: FormState) async throws -> FormContent {
-        let demands = try await req.listings.publishedDemands(limit: 100)
-        let experts = try await req.reviews.experts().filter(\.active)
-        let users = try await req.accounts.users(ids: experts.map(\.userID))
+        let demands = try await DemandRecord.query(on: req.db).filter(\.$status == "published").sort(\.$createdAt, .descending).limit(100).all()
+        let experts = try await ReviewStore(db: req.db).experts().filter(\.active)
+        let users = try await UserRecord.query(on: req.db).filter(\.$id ~~ experts.map(\.userID)).all()
         return FormContent(
             form: form,
             modes: SelectionMode.allCases.map { .init(value: $0.rawValue, label: req.t("selection_" + $0.rawValue)) },
@@ -229,7 +230,7 @@ struct ProjectCallController {
         var values = ["criteria": "创新性:30\n技术可行性:30\n团队能力:20\n预期效益:20", "experts_per_application": "5", "max_expert_load": "20",
                       "objection_days": "7", "allowed_kinds": "enterprise,institution", "opens_on": ChinaTime.dateString(req.now),
                       "selection_mode": "competitive", "funding_mode": "budget"]
-        if let d = try? req.query.get(UUID.self, at: "demand"), let demand = try await req.listings.demand(d) {
+        if let d = try? req.query.get(UUID.self, at: "demand"), let demand = try await DemandRecord.find(d, on: req.db) {
             values["demand"] = d.uuidString
             values["title"] = demand.title
             values["summary"] = demand.problem + "\n" + demand.expected
@@ -254,17 +255,25 @@ struct ProjectCallController {
                 cf["reward"] = values["ceiling"]
                 challenge = try ChallengeDraft.parse(cf, today: today)
                 // The panel by username, comma-separated; each must be in the expert pool.
-                panel = try await req.reviews.callPanel(values["panel"] ?? "")
+                let names = (values["panel"] ?? "").replacingOccurrences(of: "，", with: ",").split(separator: ",")
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let users = names.isEmpty ? [] : try await UserRecord.query(on: req.db).filter(\.$username ~~ names).all()
+                let pool = Set(try await ReviewStore(db: req.db).experts().filter(\.active).map(\.userID))
+                if let bad = names.first(where: { n in !users.contains { $0.username == n && pool.contains($0.id!) } }) {
+                    throw ValidationErrors([.invalid("panel", "project.panel_not_expert", ["name": bad])])
+                }
+                panel = users.map { $0.id! }
+                if panel.isEmpty { throw ValidationErrors([.invalid("panel", "challenge.panel_required")]) }
             }
             let demandID = (values["demand"]).flatMap { $0.isEmpty ? nil : UUID(uuidString: $0) }
             var directed: UUID?
             if let name = values["directed_to"]?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-                guard let o = try await req.organizations.find(name: name) else {
+                guard let o = try await OrganizationRecord.query(on: req.db).filter(\.$name == name).first() else {
                     throw ValidationErrors([.invalid("directed_to", "organization.unknown", ["name": name])])
                 }
                 directed = o.id
             }
-            let c = try await req.projectCalls.create(d, demandID: demandID, challenge: challenge, panel: panel, directedTo: directed, actor: req.actor)
+            let c = try await ProjectCallStore(db: req.db).create(d, demandID: demandID, challenge: challenge, panel: panel, directedTo: directed, actor: req.actor)
             req.flash("flash_project_call_created")
             if req.headers.contentType == .json { return try await Self.row(c, req: req).encodeResponse(status: .created, for: req) }
             return req.redirect(to: "/projects/calls/\(c.id!.uuidString)", redirectType: .normal)
@@ -282,20 +291,20 @@ struct ProjectCallController {
         let today = req.projectToday
         let rules = base.rules.filter { $0.scheme == FormalCheck.scheme }.map { RuleLine(id: $0.id, title: req.lang == .en ? $0.titleEn : $0.title, article: $0.article) }
         var demand: DemandLink?
-        if let d = c.demandID, let rec = try await req.listings.demand(d) { demand = DemandLink(id: d.uuidString, title: rec.title) }
+        if let d = c.demandID, let rec = try await DemandRecord.find(d, on: req.db) { demand = DemandLink(id: d.uuidString, title: rec.title) }
         var apps: [AppRow] = []
         var approved: [RankRow] = []
         var objections: [ObjectionRow] = []
-        let all = try await req.projectApplications.of(callID: c.id!)
+        let all = try await ProjectApplicationStore(db: req.db).of(callID: c.id!)
         let names = try await req.organizationNames(all.map(\.organizationID))
         if staff {
-            let missing = try await req.reviews.ranking(c).missing
+            let missing = try await ReviewStore(db: req.db).ranking(c).missing
             apps = all.filter { $0.applicationState != .draft }.map { a in
                 AppRow(id: a.id!.uuidString, title: a.title, organization: names[a.organizationID] ?? "", leader: a.leaderName, state: a.state,
                        stateLabel: req.t("application_state_" + a.state), total: a.budget.total.display,
                        submittedAt: a.submittedAt.map(ChinaTime.display) ?? "—", missing: missing[a.id!] ?? 0)
             }
-            objections = try await req.projectCalls.objections(callID: c.id!).map { o in
+            objections = try await ProjectCallStore(db: req.db).objections(callID: c.id!).map { o in
                 ObjectionRow(id: o.id!.uuidString, application: all.first { $0.id == o.applicationID }?.title ?? "", text: o.text, answer: o.answer ?? "",
                              filedAt: ChinaTime.display(o.filedAt))
             }
@@ -330,7 +339,7 @@ struct ProjectCallController {
 
     func rerenderDetail(_ req: Request, _ c: ProjectCallRecord, _ e: any Error, values: [String: String] = [:]) async throws -> Response {
         if req.headers.contentType == .json { throw e }
-        let fresh = try await req.projectCalls.find(c.id!) ?? c
+        let fresh = try await ProjectCallStore(db: req.db).find(c.id!) ?? c
         let view = try await req.page("projects/call", titleKey: "project_call_title",
                                       content: try await detailContent(req, fresh, form: try FormState(e, values: values, req: req)), forms: true)
         return try await .rerender(view, for: req, status: (e as? DomainError)?.kind == .conflict ? .conflict : .unprocessableEntity)
@@ -340,7 +349,7 @@ struct ProjectCallController {
         let c = try await req.projectCall()
         _ = try InputReader(req, allowed: [])
         do {
-            let s = try await req.reviews.startReview(c, today: req.projectToday, actor: req.actor)
+            let s = try await ReviewStore(db: req.db).startReview(c, today: req.projectToday, actor: req.actor)
             req.flash("flash_project_review_started")
             if req.headers.contentType == .json {
                 return try await ["applications": s.applications, "assignments": s.assignments, "shortfalls": s.shortfalls.count].encodeResponse(for: req)
@@ -352,8 +361,8 @@ struct ProjectCallController {
     }
 
     func rankingRows(_ req: Request, _ c: ProjectCallRecord) async throws -> (rows: [RankRow], complete: Bool) {
-        let r = try await req.reviews.ranking(c)
-        let apps = try await req.projectApplications.of(callID: c.id!)
+        let r = try await ReviewStore(db: req.db).ranking(c)
+        let apps = try await ProjectApplicationStore(db: req.db).of(callID: c.id!)
         let names = try await req.organizationNames(apps.map(\.organizationID))
         let rows = r.rows.map { x -> RankRow in
             let a = apps.first { $0.id == x.application }!
@@ -383,8 +392,8 @@ struct ProjectCallController {
         let c = try await req.projectCall()
         _ = try InputReader(req, allowed: [])
         do {
-            let ranking = try await req.reviews.ranking(c).rows
-            _ = try await req.projectCalls.publish(c.id!, ranking: ranking, today: req.projectToday, actor: req.actor)
+            let ranking = try await ReviewStore(db: req.db).ranking(c).rows
+            _ = try await ProjectCallStore(db: req.db).publish(c.id!, ranking: ranking, today: req.projectToday, actor: req.actor)
             req.flash("flash_project_publicity")
             return req.redirect(to: "/projects/calls/\(c.id!.uuidString)", redirectType: .normal)
         } catch let e as DomainError where e.kind == .conflict {
@@ -396,7 +405,7 @@ struct ProjectCallController {
         let c = try await req.projectCall()
         _ = try InputReader(req, allowed: [])
         do {
-            let made = try await req.projects.fromAward(call: c, today: req.projectToday, actor: req.actor)
+            let made = try await ProjectStore(db: req.db).fromAward(call: c, today: req.projectToday, actor: req.actor)
             _ = made
             req.flash("flash_project_award")
             return req.redirect(to: "/projects/list?call=\(c.id!.uuidString)", redirectType: .normal)
@@ -406,10 +415,10 @@ struct ProjectCallController {
     }
 
     @Sendable func publicity(req: Request) async throws -> View {
-        let page = try await req.projectCalls.publicity(page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 10))
+        let page = try await ProjectCallStore(db: req.db).publicity(page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: 10))
         var calls: [PublicityCall] = []
         for c in page.items {
-            let apps = try await req.projectApplications.of(callID: c.id!)
+            let apps = try await ProjectApplicationStore(db: req.db).of(callID: c.id!)
             let names = try await req.organizationNames(apps.map(\.organizationID))
             calls.append(PublicityCall(call: Self.row(c, req: req), from: c.publicityFrom ?? "", until: c.publicityUntil ?? "",
                                        open: c.inPublicity(on: req.projectToday), rows: Self.publicityRows(apps, names: names, req: req)))
@@ -423,7 +432,7 @@ struct ProjectCallController {
         let input = try InputReader(req, allowed: ["application", "text"])
         do {
             guard let appID = input["application"].flatMap(UUID.init(uuidString:)) else { throw ValidationErrors([.invalid("application", "field.required")]) }
-            _ = try await req.projectCalls.object(c, applicationID: appID, text: input["text"] ?? "", today: req.projectToday, actor: req.actor)
+            _ = try await ProjectCallStore(db: req.db).object(c, applicationID: appID, text: input["text"] ?? "", today: req.projectToday, actor: req.actor)
             req.flash("flash_project_objection")
             if req.headers.contentType == .json { return Response(status: .created) }
             return req.redirect(to: "/projects/calls/\(c.id!.uuidString)", redirectType: .normal)
@@ -435,11 +444,11 @@ struct ProjectCallController {
     }
 
     @Sendable func answer(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let o = try await req.projectCalls.objection(id) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let o = try await ProjectObjectionRecord.find(id, on: req.db) else {
             throw DomainError.notFound("objection")
         }
         let input = try InputReader(req, allowed: ["answer"])
-        try await req.projectCalls.answer(objection: id, text: input["answer"] ?? "", actor: req.actor)
+        try await ProjectCallStore(db: req.db).answer(objection: id, text: input["answer"] ?? "", actor: req.actor)
         req.flash("flash_project_objection_answered")
         return req.redirect(to: "/projects/calls/\(o.callID.uuidString)", redirectType: .normal)
     }

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -144,7 +145,7 @@ struct ProjectController {
 
     @Sendable func list(req: Request) async throws -> Response {
         let (filter, f) = try await filtered(req)
-        let store = req.projects
+        let store = ProjectStore(db: req.db)
         if (try? req.query.get(String.self, at: "format")) != nil {
             var all: [ProjectRecord] = []
             var p = 1
@@ -178,13 +179,13 @@ struct ProjectController {
 
     @Sendable func listAPI(req: Request) async throws -> [Row] {
         let (filter, _) = try await filtered(req)
-        let page = try await req.projects.list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: try? req.query.get(Int.self, at: "per")))
+        let page = try await ProjectStore(db: req.db).list(filter, page: PageQuery(page: try? req.query.get(Int.self, at: "page"), per: try? req.query.get(Int.self, at: "per")))
         let names = try await req.organizationNames(page.items.map(\.organizationID))
         return page.items.map { Self.row($0, names: names, req: req) }
     }
 
     func detailContent(_ req: Request, _ p: ProjectRecord, staff: Bool, form: FormState = .empty) async throws -> DetailContent {
-        let store = req.projects
+        let store = ProjectStore(db: req.db)
         let base = try req.services.rules.require()
         let names = try await req.organizationNames([p.organizationID])
         let facts = try await store.facts(p)
@@ -233,7 +234,7 @@ struct ProjectController {
 
     func rerender(_ req: Request, _ p: ProjectRecord, staff: Bool, _ e: any Error, values: [String: String]) async throws -> Response {
         if req.headers.contentType == .json { throw e }
-        let fresh = try await req.projects.find(p.id!) ?? p
+        let fresh = try await ProjectStore(db: req.db).find(p.id!) ?? p
         let view = try await req.page("projects/project", titleKey: "project_title", titleArgs: ["code": p.code],
                                       content: try await detailContent(req, fresh, staff: staff, form: try FormState(e, values: values, req: req)), forms: true)
         return try await .rerender(view, for: req, status: (e as? DomainError)?.kind == .conflict ? .conflict : .unprocessableEntity)
@@ -252,7 +253,7 @@ struct ProjectController {
             let grade = (input["grade"] ?? "").isEmpty ? nil : v.choice("grade", input["grade"], as: PerformanceGrade.self)
             try v.throwIfAny()
             // Only the organisation's members move as the leader; staff as staff.
-            try await req.projects.act(p, action!, note: input["note"] ?? "", grade: grade, by: staff ? .staff : .leader, actor: req.actor)
+            try await ProjectStore(db: req.db).act(p, action!, note: input["note"] ?? "", grade: grade, by: staff ? .staff : .leader, actor: req.actor)
             req.flash("flash_project_updated")
             if req.headers.contentType == .json { return try await ["id": p.id!.uuidString, "state": p.state].encodeResponse(for: req) }
             return req.redirect(to: "/projects/\(p.id!.uuidString)", redirectType: .normal)
@@ -266,7 +267,7 @@ struct ProjectController {
         let input = try InputReader(req, allowed: ["passed", "note"])
         do {
             guard let mid = req.parameters.get("milestone", as: UUID.self) else { throw DomainError.notFound("milestone") }
-            try await req.projects.reviewMilestone(p, milestoneID: mid, passed: input["passed"] == "true", note: input["note"] ?? "", actor: req.actor)
+            try await ProjectStore(db: req.db).reviewMilestone(p, milestoneID: mid, passed: input["passed"] == "true", note: input["note"] ?? "", actor: req.actor)
             req.flash("flash_project_updated")
             return req.redirect(to: "/projects/\(p.id!.uuidString)", redirectType: .normal)
         } catch let e where Self.handled(e) {
@@ -282,7 +283,7 @@ struct ProjectController {
             let amount = v.money("amount", input["amount"], positive: true)
             let day = v.day("paid_on", input["paid_on"])
             try v.throwIfAny()
-            _ = try await req.projects.disburse(p, amount: amount!, purpose: input["purpose"] ?? "", paidOn: day!, actor: req.actor)
+            _ = try await ProjectStore(db: req.db).disburse(p, amount: amount!, purpose: input["purpose"] ?? "", paidOn: day!, actor: req.actor)
             req.flash("flash_project_disbursed")
             if req.headers.contentType == .json { return Response(status: .created) }
             return req.redirect(to: "/projects/\(p.id!.uuidString)", redirectType: .normal)
@@ -310,7 +311,7 @@ struct ProjectController {
             let day = v.day("spent_on", input["spent_on"])
             try v.throwIfAny()
             let yes: (String?) -> Bool = { ["on", "true"].contains($0 ?? "") }
-            let (e, check) = try await req.projects.addExpense(p, .init(
+            let (e, check) = try await ProjectStore(db: req.db).addExpense(p, .init(
                 kind: kind!, category: category!, amount: amount!, payee: input["payee"] ?? "", relatedParty: yes(input["related_party"]),
                 invoiceNo: input["invoice_no"] ?? "", procurementFollowed: yes(input["procurement_followed"]), spentOn: day!, description: input["description"] ?? ""),
                 base: try req.services.rules.require(), actor: req.actor)
@@ -335,7 +336,7 @@ struct ProjectController {
             let d = v.text("decision", input["decision"], max: 20)
             if let d, d != "accept", d != "disallow" { v.add(.invalid("decision", "field.not_allowed", ["value": d])) }
             try v.throwIfAny()
-            try await req.projects.resolveExpense(p, expenseID: eid, accept: d == "accept", note: input["note"] ?? "", actor: req.actor)
+            try await ProjectStore(db: req.db).resolveExpense(p, expenseID: eid, accept: d == "accept", note: input["note"] ?? "", actor: req.actor)
             req.flash("flash_project_expense_resolved")
             return req.redirect(to: "/projects/\(p.id!.uuidString)#expenses", redirectType: .normal)
         } catch let e where Self.handled(e) {

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -58,7 +59,7 @@ struct ArticleTrackingController {
     func content(_ req: Request, n: Int, form: FormState) async throws -> Content {
         guard let (a, _) = try await req.policyText.article(documentID: req.services.policyDocumentID, number: n) else { throw DomainError.notFound("article") }
         let row = try await TrackingController.rows(req).first { $0.number == n }
-        let reports = try await req.tracking.reports(article: n).map { r in
+        let reports = try await TrackingStore(db: req.db).reports(article: n).map { r in
             ReportRow(unit: r.organization.name, status: req.t("task_\(r.status)"), percent: r.percent, date: r.reportDate, text: r.text, by: r.createdByName,
                       attachments: r.attachments.map { AttachmentRow(id: $0.id!.uuidString, filename: $0.filename) })
         }
@@ -109,7 +110,7 @@ struct ArticleTrackingController {
                 attachments.append(.init(filename: String(f.filename.prefix(200)), contentType: f.contentType?.description ?? "application/octet-stream",
                                          content: Data(f.data.readableBytesView)))
             }
-            try await req.tracking.file(article: n, unit: unit, status: status, percent: percent, text: text, date: date,
+            try await TrackingStore(db: req.db).file(article: n, unit: unit, status: status, percent: percent, text: text, date: date,
                                                      attachments: attachments, actor: req.actor)
             req.flash("flash_report_filed")
             return req.redirect(to: "/tracking/articles/\(n)", redirectType: .normal)
@@ -121,7 +122,7 @@ struct ArticleTrackingController {
     }
 
     @Sendable func attachment(req: Request) async throws -> Response {
-        guard let id = req.parameters.get("id", as: UUID.self), let a = try await req.tracking.attachment(id) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let a = try await TrackingStore(db: req.db).attachment(id) else {
             throw DomainError.notFound("attachment")
         }
         return .download(a.content, filename: a.filename, contentType: a.contentType)

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import KechuangCore
 import KechuangStore
@@ -55,7 +56,7 @@ struct TrackingController {
     static func today(_ req: Request) -> Day { req.today }
 
     static func rows(_ req: Request, onlyUnits: Set<UUID>? = nil, filter: String = "") async throws -> [Row] {
-        let assignments = try await req.tracking.assignments(documentID: req.services.policyDocumentID)
+        let assignments = try await TrackingStore(db: req.db).assignments(documentID: req.services.policyDocumentID)
         let today = Self.today(req)
         let grouped = Dictionary(grouping: assignments, by: { $0.article.number })
         return grouped.keys.sorted().compactMap { n in
@@ -86,7 +87,7 @@ struct TrackingController {
         let filter = (try? req.query.get(String.self, at: "filter")) ?? ""
         let rows = try await Self.rows(req, filter: filter)
         var c = content(rows, req: req, filter: filter, mine: false)
-        c.services = try await req.serviceRequests.countsByUnit().map {
+        c.services = try await ServiceRequestStore(db: req.db).countsByUnit().map {
             ServiceRequestController.CountRow(unit: $0.unit, open: $0.open, overdue: $0.overdue, completed: $0.completed, completedLate: $0.completedLate, refused: $0.refused)
         }
         return try await req.page("tracking/matrix", titleKey: "tracking_title", content: c)
